@@ -1,0 +1,43 @@
+package dev.idempotency.store;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keeps idempotency records. Every method is one atomic step; the ones taking an owner token act only
+ * while that token still owns the record, so an execution whose lease expired can never overwrite or
+ * delete the record of the execution that replaced it. Methods throw {@link IdempotencyStoreException}
+ * when the store fails or does not answer within its bounded timeout.
+ */
+public interface IdempotencyStore {
+
+	/**
+	 * Creates {@code record} under {@code recordId}, owned by {@code ownerToken}, expiring after
+	 * {@code lease} — unless a record exists, which is then returned instead. Never a read followed by a
+	 * write.
+	 */
+	ClaimResult claim(String recordId, InProgressRecord record, String ownerToken, Duration lease);
+
+	/**
+	 * Replaces the owner's in-progress record with {@code record}, expiring after {@code retention}.
+	 * @return {@code false} when {@code ownerToken} no longer owns the record
+	 */
+	boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention);
+
+	/**
+	 * Deletes the owner's in-progress record, so the next request with the key runs again.
+	 * @return {@code false} when {@code ownerToken} no longer owns the record
+	 */
+	boolean release(String recordId, String ownerToken);
+
+	/**
+	 * Sets the owner's lease to expire {@code lease} from now.
+	 * @return {@code false} when {@code ownerToken} no longer owns the record
+	 */
+	boolean extendLease(String recordId, String ownerToken, Duration lease);
+
+	/** The record held under {@code recordId}, if any: for operators and tests, never on the request path. */
+	@Nullable IdempotencyRecord find(String recordId);
+
+}

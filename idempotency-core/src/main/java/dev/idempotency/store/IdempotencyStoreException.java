@@ -1,0 +1,10 @@
+package dev.idempotency.store;
+
+/** The store could not be reached, timed out, or answered with an error; the outcome of the call is unknown. */
+public class IdempotencyStoreException extends RuntimeException {
+
+	public IdempotencyStoreException(String message, Throwable cause) {
+		super(message, cause);
+	}
+
+}

@@ -1,0 +1,112 @@
+package dev.idempotency.store;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A store in this JVM's memory, with the same semantics as the Redis store — atomic claims, owner checks,
+ * lease and retention expiry — for single-instance applications and tests. Records do not survive a
+ * restart and are not shared between instances. Expired entries are dropped when touched and by a sweep
+ * every few thousand claims.
+ */
+public class InMemoryIdempotencyStore implements IdempotencyStore {
+
+	private static final int SWEEP_EVERY = 4096;
+
+	private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+	private final AtomicInteger claimsSinceSweep = new AtomicInteger();
+
+	private final LongSupplier nanoClock;
+
+	public InMemoryIdempotencyStore() {
+		this(System::nanoTime);
+	}
+
+	/** A store reading time from {@code nanoClock} (monotonic nanoseconds), for tests. */
+	public InMemoryIdempotencyStore(LongSupplier nanoClock) {
+		this.nanoClock = nanoClock;
+	}
+
+	@Override
+	public ClaimResult claim(String recordId, InProgressRecord record, String ownerToken, Duration lease) {
+		if (this.claimsSinceSweep.incrementAndGet() >= SWEEP_EVERY) {
+			this.claimsSinceSweep.set(0);
+			sweep();
+		}
+		long now = this.nanoClock.getAsLong();
+		Entry fresh = new Entry(record, ownerToken, now + lease.toNanos());
+		Entry winner = this.entries.compute(recordId,
+				(id, current) -> (current == null || current.expiredAt(now)) ? fresh : current);
+		return (winner == fresh) ? ClaimResult.claimed() : ClaimResult.existing(winner.record);
+	}
+
+	@Override
+	public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
+		return replaceIfOwned(recordId, ownerToken, (current, now) -> new Entry(record, null, now + retention.toNanos()));
+	}
+
+	@Override
+	public boolean release(String recordId, String ownerToken) {
+		return replaceIfOwned(recordId, ownerToken, (current, now) -> null);
+	}
+
+	@Override
+	public boolean extendLease(String recordId, String ownerToken, Duration lease) {
+		return replaceIfOwned(recordId, ownerToken,
+				(current, now) -> new Entry(current.record, ownerToken, now + lease.toNanos()));
+	}
+
+	@Override
+	public @Nullable IdempotencyRecord find(String recordId) {
+		Entry entry = this.entries.get(recordId);
+		return (entry == null || entry.expiredAt(this.nanoClock.getAsLong())) ? null : entry.record;
+	}
+
+	/** The number of entries held, expired ones not yet swept included. */
+	public int size() {
+		return this.entries.size();
+	}
+
+	private boolean replaceIfOwned(String recordId, String ownerToken, Replacement replacement) {
+		long now = this.nanoClock.getAsLong();
+		boolean[] owned = new boolean[1];
+		this.entries.computeIfPresent(recordId, (id, current) -> {
+			if (current.expiredAt(now)) {
+				return null;
+			}
+			if (!ownerToken.equals(current.owner)) {
+				return current;
+			}
+			owned[0] = true;
+			return replacement.apply(current, now);
+		});
+		return owned[0];
+	}
+
+	private void sweep() {
+		long now = this.nanoClock.getAsLong();
+		this.entries.values().removeIf((entry) -> entry.expiredAt(now));
+	}
+
+	@FunctionalInterface
+	private interface Replacement {
+
+		@Nullable Entry apply(Entry current, long now);
+
+	}
+
+	private record Entry(IdempotencyRecord record, @Nullable String owner, long expiresAtNanos) {
+
+		boolean expiredAt(long now) {
+			return now - this.expiresAtNanos >= 0;
+		}
+
+	}
+
+}
