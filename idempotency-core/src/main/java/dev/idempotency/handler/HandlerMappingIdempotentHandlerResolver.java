@@ -1,0 +1,170 @@
+package dev.idempotency.handler;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerExecutionChain;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.util.ServletRequestPathUtils;
+
+import dev.idempotency.Idempotent;
+
+/**
+ * Asks Spring MVC's {@link HandlerMapping}s, in the dispatcher's order, which handler a request maps to —
+ * once per request, the way {@code DispatcherServlet} will — and reads {@link Idempotent} from the handler
+ * method or its class. The lookup runs on a view of the request whose attribute changes are discarded, so
+ * the dispatcher later starts from a clean request. Annotation lookups are cached per handler method.
+ */
+public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandlerResolver {
+
+	private final Supplier<? extends Collection<HandlerMapping>> handlerMappingsSource;
+
+	private volatile @Nullable List<HandlerMapping> handlerMappings;
+
+	private final Map<HandlerKey, Optional<HandlerPolicy>> policies = new ConcurrentHashMap<>();
+
+	/** @param handlerMappings supplies the application's mappings; asked once, on the first request */
+	public HandlerMappingIdempotentHandlerResolver(Supplier<? extends Collection<HandlerMapping>> handlerMappings) {
+		this.handlerMappingsSource = handlerMappings;
+	}
+
+	@Override
+	public @Nullable IdempotentHandler resolve(HttpServletRequest request) {
+		LookupRequest lookup = new LookupRequest(request);
+		if (!ServletRequestPathUtils.hasParsedRequestPath(lookup)) {
+			ServletRequestPathUtils.parseAndCache(lookup);
+		}
+		for (HandlerMapping mapping : handlerMappings()) {
+			HandlerExecutionChain chain;
+			try {
+				chain = mapping.getHandler(lookup);
+			}
+			catch (Exception ex) {
+				return null;
+			}
+			if (chain != null) {
+				return (chain.getHandler() instanceof HandlerMethod handlerMethod) ? idempotentHandler(handlerMethod, lookup)
+						: null;
+			}
+		}
+		return null;
+	}
+
+	private @Nullable IdempotentHandler idempotentHandler(HandlerMethod handlerMethod, LookupRequest lookup) {
+		HandlerPolicy policy = this.policies
+			.computeIfAbsent(new HandlerKey(handlerMethod.getBeanType(), handlerMethod.getMethod()), HandlerPolicy::of)
+			.orElse(null);
+		if (policy == null) {
+			return null;
+		}
+		Object pattern = lookup.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+		String route = (pattern != null) ? pattern.toString() : lookup.getRequestURI();
+		return new IdempotentHandler(route, policy.required(), policy.retention());
+	}
+
+	private List<HandlerMapping> handlerMappings() {
+		List<HandlerMapping> mappings = this.handlerMappings;
+		if (mappings == null) {
+			mappings = new ArrayList<>(this.handlerMappingsSource.get());
+			AnnotationAwareOrderComparator.sort(mappings);
+			this.handlerMappings = mappings;
+		}
+		return mappings;
+	}
+
+	private record HandlerKey(Class<?> beanType, Method method) {
+	}
+
+	private record HandlerPolicy(boolean required, @Nullable Duration retention) {
+
+		static Optional<HandlerPolicy> of(HandlerKey key) {
+			Idempotent idempotent = AnnotatedElementUtils.findMergedAnnotation(key.method(), Idempotent.class);
+			if (idempotent == null) {
+				idempotent = AnnotatedElementUtils.findMergedAnnotation(key.beanType(), Idempotent.class);
+			}
+			if (idempotent == null) {
+				return Optional.empty();
+			}
+			Duration retention = null;
+			if (!idempotent.retention().isBlank()) {
+				try {
+					retention = DurationFormatterUtils.detectAndParse(idempotent.retention().trim());
+				}
+				catch (RuntimeException ex) {
+					throw new IllegalStateException("Invalid @Idempotent(retention = \"" + idempotent.retention()
+							+ "\") on " + key.method() + ": use e.g. PT48H or 48h", ex);
+				}
+				if (retention.isNegative() || retention.isZero()) {
+					throw new IllegalStateException("@Idempotent retention must be positive on " + key.method());
+				}
+			}
+			return Optional.of(new HandlerPolicy(idempotent.required(), retention));
+		}
+
+	}
+
+	/** A view of the request that keeps attribute changes to itself. */
+	private static final class LookupRequest extends HttpServletRequestWrapper {
+
+		private final Map<String, Object> attributes = new HashMap<>(8);
+
+		private final Set<String> removed = new HashSet<>(4);
+
+		LookupRequest(HttpServletRequest request) {
+			super(request);
+		}
+
+		@Override
+		public @Nullable Object getAttribute(String name) {
+			Object value = this.attributes.get(name);
+			if (value != null) {
+				return value;
+			}
+			return this.removed.contains(name) ? null : super.getAttribute(name);
+		}
+
+		@Override
+		public void setAttribute(String name, @Nullable Object value) {
+			if (value == null) {
+				removeAttribute(name);
+				return;
+			}
+			this.attributes.put(name, value);
+			this.removed.remove(name);
+		}
+
+		@Override
+		public void removeAttribute(String name) {
+			this.attributes.remove(name);
+			this.removed.add(name);
+		}
+
+		@Override
+		public java.util.Enumeration<String> getAttributeNames() {
+			Set<String> names = new HashSet<>(java.util.Collections.list(super.getAttributeNames()));
+			names.removeAll(this.removed);
+			names.addAll(this.attributes.keySet());
+			return java.util.Collections.enumeration(names);
+		}
+
+	}
+
+}

@@ -1,0 +1,88 @@
+package dev.idempotency.web;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpHeaders;
+
+import dev.idempotency.store.CompletedRecord;
+
+/**
+ * Decides which response headers are stored, and writes a stored answer back: status, allowlisted
+ * headers, body byte for byte, and {@value #REPLAYED_HEADER}{@code : true}.
+ */
+public final class ResponseReplayer {
+
+	/** Added to every replayed answer, never to a first execution. */
+	public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+	private final List<String> replayedHeaders;
+
+	/**
+	 * @param allowed the header names to store and replay; names in {@code never} are dropped from it
+	 */
+	public ResponseReplayer(Collection<String> allowed, Collection<String> never) {
+		Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+		names.addAll(allowed);
+		never.forEach(names::remove);
+		this.replayedHeaders = List.copyOf(names);
+	}
+
+	/** The header names stored and replayed, in a stable order. */
+	public List<String> replayedHeaders() {
+		return this.replayedHeaders;
+	}
+
+	/** The allowlisted headers of a finished response. */
+	public List<CompletedRecord.Header> captureHeaders(HttpServletResponse response) {
+		List<CompletedRecord.Header> headers = new ArrayList<>(4);
+		for (String name : this.replayedHeaders) {
+			if (name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)) {
+				String contentType = response.getContentType();
+				if (contentType != null) {
+					headers.add(new CompletedRecord.Header(HttpHeaders.CONTENT_TYPE, contentType));
+				}
+				continue;
+			}
+			for (String value : response.getHeaders(name)) {
+				headers.add(new CompletedRecord.Header(name, value));
+			}
+		}
+		return headers;
+	}
+
+	/** Writes a stored, replayable answer to the response. */
+	public void replay(CompletedRecord record, HttpServletResponse response) throws IOException {
+		response.setStatus(record.status());
+		for (CompletedRecord.Header header : record.headers()) {
+			if (header.name().toLowerCase(Locale.ROOT).equals("content-type")) {
+				response.setContentType(header.value());
+			}
+			else if (isReplayed(header.name())) {
+				response.addHeader(header.name(), header.value());
+			}
+		}
+		response.setHeader(REPLAYED_HEADER, "true");
+		response.setContentLength(record.body().length);
+		if (record.body().length > 0) {
+			response.getOutputStream().write(record.body());
+		}
+	}
+
+	private boolean isReplayed(String name) {
+		for (String allowed : this.replayedHeaders) {
+			if (allowed.equalsIgnoreCase(name)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}
