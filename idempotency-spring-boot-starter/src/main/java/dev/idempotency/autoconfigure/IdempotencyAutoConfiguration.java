@@ -5,49 +5,34 @@ import java.util.function.Function;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactoryUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.ConditionContext;
-import org.springframework.context.annotation.Conditional;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
-import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.HandlerMapping;
 
 import dev.idempotency.IdempotencyFilter;
 import dev.idempotency.IdempotencyObserver;
 import dev.idempotency.IdempotencyOutcome;
-import dev.idempotency.autoconfigure.IdempotencyProperties.StoreType;
 import dev.idempotency.handler.HandlerMappingIdempotentHandlerResolver;
 import dev.idempotency.handler.IdempotentHandlerResolver;
 import dev.idempotency.scope.IdempotencyScopeResolver;
 import dev.idempotency.scope.IdempotencyScopes;
 import dev.idempotency.scope.PrincipalScopeResolver;
-import dev.idempotency.store.InMemoryIdempotencyStore;
 import dev.idempotency.store.IdempotencyStore;
-import dev.idempotency.store.redis.RedisIdempotencyStore;
 
 /**
  * Auto-configures the {@link IdempotencyFilter} for servlet web applications: a Redis store when a Redis
@@ -61,14 +46,11 @@ import dev.idempotency.store.redis.RedisIdempotencyStore;
 @ConditionalOnClass({ IdempotencyFilter.class, HandlerMapping.class })
 @ConditionalOnBooleanProperty(name = "idempotency.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(IdempotencyProperties.class)
-@Import({ IdempotencyAutoConfiguration.RedisStoreConfiguration.class,
-		IdempotencyAutoConfiguration.InMemoryStoreConfiguration.class })
+@Import({ RedisStoreConfiguration.class, InMemoryStoreConfiguration.class })
 public class IdempotencyAutoConfiguration {
 
 	/** Spring Security's default filter chain order ({@code SecurityFilterProperties.DEFAULT_FILTER_ORDER}). */
 	static final int DEFAULT_SECURITY_FILTER_ORDER = -100;
-
-	private static final Log logger = LogFactory.getLog(IdempotencyAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -129,63 +111,6 @@ public class IdempotencyAutoConfiguration {
 			}
 
 		};
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ RedisConnectionFactory.class, ReactiveRedisConnectionFactory.class })
-	@ConditionalOnBean(RedisConnectionFactory.class)
-	@Conditional(RedisStoreTypeCondition.class)
-	static class RedisStoreConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(IdempotencyStore.class)
-		RedisIdempotencyStore idempotencyStore(RedisConnectionFactory connectionFactory, IdempotencyProperties properties) {
-			if (!(connectionFactory instanceof ReactiveRedisConnectionFactory reactiveConnectionFactory)) {
-				throw new IllegalStateException("The idempotency Redis store needs Lettuce (a ReactiveRedisConnectionFactory),"
-						+ " but the Redis connection factory is a " + connectionFactory.getClass().getName()
-						+ ". Use Lettuce (the default of spring-boot-starter-data-redis) or define an IdempotencyStore bean.");
-			}
-			logger.info("Idempotency store: Redis (key prefix '" + properties.getKeyPrefix() + "', call timeout "
-					+ properties.getStore().getTimeout() + ")");
-			return new RedisIdempotencyStore(reactiveConnectionFactory, properties.getKeyPrefix(),
-					properties.getStore().getTimeout());
-		}
-
-		@Bean
-		RedisEvictionPolicyCheck idempotencyRedisEvictionPolicyCheck(ObjectProvider<IdempotencyStore> store) {
-			return new RedisEvictionPolicyCheck(store);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class InMemoryStoreConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(IdempotencyStore.class)
-		InMemoryIdempotencyStore idempotencyStore(IdempotencyProperties properties) {
-			if (properties.getStore().getType() == StoreType.REDIS) {
-				throw new IllegalStateException("idempotency.store.type=redis, but no Redis connection factory is"
-						+ " configured: add spring-boot-starter-data-redis and spring.data.redis.* settings");
-			}
-			logger.info("Idempotency store: in-memory (this instance only; records are lost on restart)."
-					+ " Configure Redis (spring.data.redis.*) to share records between instances.");
-			return new InMemoryIdempotencyStore();
-		}
-
-	}
-
-	static final class RedisStoreTypeCondition extends SpringBootCondition {
-
-		@Override
-		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			StoreType type = Binder.get(context.getEnvironment())
-				.bind("idempotency.store.type", StoreType.class)
-				.orElse(StoreType.AUTO);
-			return (type != StoreType.IN_MEMORY) ? ConditionOutcome.match("idempotency.store.type is " + type)
-					: ConditionOutcome.noMatch("idempotency.store.type is in-memory");
-		}
-
 	}
 
 }

@@ -1,0 +1,68 @@
+package dev.idempotency.it;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.idempotency.store.ClaimResult;
+import dev.idempotency.store.CompletedRecord;
+import dev.idempotency.store.IdempotencyRecord;
+import dev.idempotency.store.IdempotencyStore;
+import dev.idempotency.store.InProgressRecord;
+
+/** Counts the calls the filter makes to the real store underneath. */
+public class CountingStore implements IdempotencyStore {
+
+	private final IdempotencyStore delegate;
+
+	public final AtomicInteger claims = new AtomicInteger();
+
+	public final AtomicInteger completions = new AtomicInteger();
+
+	public final AtomicInteger releases = new AtomicInteger();
+
+	public final AtomicInteger leaseExtensions = new AtomicInteger();
+
+	CountingStore(IdempotencyStore delegate) {
+		this.delegate = delegate;
+	}
+
+	public IdempotencyStore delegate() {
+		return this.delegate;
+	}
+
+	public int total() {
+		return this.claims.get() + this.completions.get() + this.releases.get() + this.leaseExtensions.get();
+	}
+
+	@Override
+	public ClaimResult claim(String recordId, InProgressRecord record, String ownerToken, Duration lease) {
+		this.claims.incrementAndGet();
+		return this.delegate.claim(recordId, record, ownerToken, lease);
+	}
+
+	@Override
+	public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
+		this.completions.incrementAndGet();
+		return this.delegate.complete(recordId, ownerToken, record, retention);
+	}
+
+	@Override
+	public boolean release(String recordId, String ownerToken) {
+		this.releases.incrementAndGet();
+		return this.delegate.release(recordId, ownerToken);
+	}
+
+	@Override
+	public boolean extendLease(String recordId, String ownerToken, Duration lease) {
+		this.leaseExtensions.incrementAndGet();
+		return this.delegate.extendLease(recordId, ownerToken, lease);
+	}
+
+	@Override
+	public @Nullable IdempotencyRecord find(String recordId) {
+		return this.delegate.find(recordId);
+	}
+
+}
