@@ -8,6 +8,7 @@ import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
@@ -28,8 +29,8 @@ import dev.idempotency.store.RecordCodec;
  * — field {@code r} holds the {@linkplain RecordCodec encoded record}, field {@code o} the owner token
  * while the execution runs — so every key of a record lives in one Redis Cluster slot. Every state change
  * is one Lua script, sent as {@code EVALSHA}, that checks and writes in one atomic step; the scripts use
- * only commands of Redis 6.2. Every call is bounded by the configured timeout; (re)connecting is bounded
- * by the client's connect timeout ({@code spring.data.redis.connect-timeout}).
+ * only commands of Redis 6.2. Every call, connecting included, returns or fails within the configured
+ * timeout.
  */
 public class RedisIdempotencyStore implements IdempotencyStore {
 
@@ -78,6 +79,8 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	private final String keyPrefix;
 
 	private final Duration timeout;
+
+	private volatile boolean connected;
 
 	/**
 	 * @param keyPrefix prepended to every key, e.g. {@code idempotency:}
@@ -134,6 +137,7 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 				.usingWhen(Mono.fromSupplier(this.connectionFactory::getReactiveConnection),
 						(connection) -> connection.serverCommands().getConfig("maxmemory-policy"),
 						(connection) -> connection.closeLater())
+				.subscribeOn(Schedulers.boundedElastic())
 				.block(this.timeout);
 			if (config == null) {
 				return null;
@@ -159,11 +163,21 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 		return keyOf(recordId).getBytes(StandardCharsets.UTF_8);
 	}
 
+	/**
+	 * Runs one command, waiting at most the timeout. Until the connection has answered once (and again
+	 * after any failure) the command is subscribed on another thread, because opening Lettuce's shared
+	 * connection blocks the subscriber for the whole handshake, which only the client's own command
+	 * timeout bounds; once connected, Lettuce reconnects in the background and commands never block.
+	 */
 	private <T> @Nullable T call(String operation, Flux<T> command) {
+		Mono<T> reply = command.next();
 		try {
-			return command.next().block(this.timeout);
+			T result = (this.connected ? reply : reply.subscribeOn(Schedulers.boundedElastic())).block(this.timeout);
+			this.connected = true;
+			return result;
 		}
 		catch (RuntimeException ex) {
+			this.connected = false;
 			throw new IdempotencyStoreException("Redis " + operation + " failed: " + ex.getMessage(), ex);
 		}
 	}
