@@ -128,14 +128,24 @@ public final class RecordCodec {
 			json.skipChildren();
 			return;
 		}
-		while (json.nextToken() == JsonToken.START_ARRAY) {
-			String name = json.nextStringValue();
-			String value = json.nextStringValue();
-			if (name != null && value != null) {
-				headers.add(new CompletedRecord.Header(name, value));
-			}
-			while (json.nextToken() != JsonToken.END_ARRAY) {
+		while (json.nextToken() != JsonToken.END_ARRAY) {
+			if (!json.hasToken(JsonToken.START_ARRAY)) {
 				json.skipChildren();
+				continue;
+			}
+			String[] pair = new String[2];
+			int index = 0;
+			while (json.nextToken() != JsonToken.END_ARRAY) {
+				if (index < 2 && json.hasToken(JsonToken.VALUE_STRING)) {
+					pair[index] = json.getString();
+				}
+				else {
+					json.skipChildren();
+				}
+				index++;
+			}
+			if (pair[0] != null && pair[1] != null) {
+				headers.add(new CompletedRecord.Header(pair[0], pair[1]));
 			}
 		}
 	}

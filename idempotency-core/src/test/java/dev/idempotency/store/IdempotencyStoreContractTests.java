@@ -1,0 +1,410 @@
+package dev.idempotency.store;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The behaviour every {@link IdempotencyStore} must have (spec §5, §6, §7, §12). Subclasses provide the
+ * store; every test works on its own random record ids, so one store may be shared by all tests.
+ */
+public abstract class IdempotencyStoreContractTests {
+
+	/** Long enough never to expire while a test runs, short enough not to leave records behind for long. */
+	protected static final Duration LONG_LEASE = Duration.ofSeconds(60);
+
+	protected static final Duration LONG_RETENTION = Duration.ofSeconds(60);
+
+	/** The upper bound for waiting on an expiry: generous, it is never asserted as a duration. */
+	private static final Duration EXPIRY_WAIT_BOUND = Duration.ofSeconds(15);
+
+	private static final int RACE_THREADS = 32;
+
+	private static final int RACE_ROUNDS = 20;
+
+	protected IdempotencyStore store;
+
+	/** A store to test: a fresh one, or one shared by the tests of the class. */
+	protected abstract IdempotencyStore createStore();
+
+	@BeforeEach
+	void createStoreUnderTest() {
+		this.store = createStore();
+	}
+
+	@Test
+	protected void spec5_claimOnAnEmptyIdWinsAndASecondClaimSeesTheInProgressRecord() {
+		String id = newRecordId();
+		InProgressRecord record = inProgress("v1:first");
+
+		assertThat(this.store.claim(id, record, newOwner(), LONG_LEASE).isClaimed()).isTrue();
+
+		ClaimResult second = this.store.claim(id, inProgress("v1:second"), newOwner(), LONG_LEASE);
+		assertThat(second.isClaimed()).isFalse();
+		assertThat(second.existing()).isEqualTo(record);
+		assertThat(second.existing().fingerprint()).isEqualTo("v1:first");
+		assertThat(second.existing().createdAt()).isEqualTo(record.createdAt());
+		assertThat(this.store.find(id)).isEqualTo(record);
+	}
+
+	@Test
+	protected void spec5_claimRaceHasExactlyOneWinner() throws Exception {
+		ExecutorService threads = Executors.newFixedThreadPool(RACE_THREADS);
+		try {
+			for (int round = 0; round < RACE_ROUNDS; round++) {
+				String id = newRecordId();
+				CyclicBarrier startGate = new CyclicBarrier(RACE_THREADS);
+				List<InProgressRecord> records = new ArrayList<>();
+				List<String> owners = new ArrayList<>();
+				List<Future<ClaimResult>> results = new ArrayList<>();
+				for (int contender = 0; contender < RACE_THREADS; contender++) {
+					InProgressRecord record = inProgress("v1:round-" + round + "-contender-" + contender);
+					String owner = newOwner();
+					records.add(record);
+					owners.add(owner);
+					results.add(threads.submit(() -> {
+						startGate.await(30, TimeUnit.SECONDS);
+						return this.store.claim(id, record, owner, LONG_LEASE);
+					}));
+				}
+				int winner = -1;
+				List<IdempotencyRecord> seenByLosers = new ArrayList<>();
+				for (int contender = 0; contender < RACE_THREADS; contender++) {
+					ClaimResult result = results.get(contender).get(60, TimeUnit.SECONDS);
+					if (result.isClaimed()) {
+						assertThat(winner).as("round %d: a second winner, contender %d", round, contender).isEqualTo(-1);
+						winner = contender;
+					}
+					else {
+						seenByLosers.add(result.existing());
+					}
+				}
+				assertThat(winner).as("round %d: no winner", round).isNotEqualTo(-1);
+				InProgressRecord won = records.get(winner);
+				assertThat(seenByLosers).hasSize(RACE_THREADS - 1).allSatisfy((seen) -> assertThat(seen).isEqualTo(won));
+				assertThat(this.store.find(id)).isEqualTo(won);
+				// Only the winner's token owns the record.
+				for (int contender = 0; contender < RACE_THREADS; contender++) {
+					if (contender != winner) {
+						assertThat(this.store.extendLease(id, owners.get(contender), LONG_LEASE)).isFalse();
+					}
+				}
+				assertThat(this.store.release(id, owners.get(winner))).isTrue();
+			}
+		}
+		finally {
+			threads.shutdownNow();
+			assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+	@Test
+	protected void spec5_expiredLeaseLetsANewClaimWin() throws InterruptedException {
+		String id = newRecordId();
+		String firstOwner = newOwner();
+		assertThat(this.store.claim(id, inProgress("v1:first"), firstOwner, Duration.ofMillis(150)).isClaimed())
+			.isTrue();
+
+		awaitGone(id);
+
+		String secondOwner = newOwner();
+		InProgressRecord second = inProgress("v1:second");
+		assertThat(this.store.claim(id, second, secondOwner, LONG_LEASE).isClaimed()).isTrue();
+		assertThat(this.store.find(id)).isEqualTo(second);
+		// The execution whose lease expired can neither delete nor overwrite its successor's record.
+		assertThat(this.store.release(id, firstOwner)).isFalse();
+		assertThat(this.store.complete(id, firstOwner, completed(second.createdAt(), "v1:first"), LONG_RETENTION))
+			.isFalse();
+		assertThat(this.store.extendLease(id, firstOwner, LONG_LEASE)).isFalse();
+		assertThat(this.store.find(id)).isEqualTo(second);
+		assertThat(this.store.release(id, secondOwner)).isTrue();
+	}
+
+	@Test
+	protected void spec5_completeByTheOwnerStoresTheCompletedRecord() {
+		String id = newRecordId();
+		String owner = newOwner();
+		InProgressRecord claimed = inProgress("v1:fp-complete");
+		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
+
+		byte[] body = new byte[256];
+		for (int i = 0; i < body.length; i++) {
+			body[i] = (byte) i;
+		}
+		CompletedRecord completed = new CompletedRecord("v1:fp-complete", claimed.createdAt(),
+				claimed.createdAt().plusMillis(120), 201,
+				List.of(new CompletedRecord.Header("Content-Type", "application/octet-stream"),
+						new CompletedRecord.Header("Link", "</a>; rel=\"next\""),
+						new CompletedRecord.Header("Location", "/orders/1"),
+						new CompletedRecord.Header("Link", "</b>; rel=\"prev\"")),
+				body, true);
+
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isTrue();
+
+		IdempotencyRecord found = this.store.find(id);
+		assertThat(found).isInstanceOf(CompletedRecord.class).isEqualTo(completed);
+		CompletedRecord read = (CompletedRecord) found;
+		assertThat(read.status()).isEqualTo(201);
+		assertThat(read.fingerprint()).isEqualTo("v1:fp-complete");
+		assertThat(read.createdAt()).isEqualTo(claimed.createdAt());
+		assertThat(read.completedAt()).isEqualTo(completed.completedAt());
+		assertThat(read.replayable()).isTrue();
+		assertThat(read.headers()).containsExactlyElementsOf(completed.headers());
+		assertThat(read.body()).containsExactly(body);
+	}
+
+	@Test
+	protected void spec5_completeByAStaleOwnerFailsAndLeavesTheRecord() {
+		String id = newRecordId();
+		String owner = newOwner();
+		InProgressRecord claimed = inProgress("v1:fp-stale");
+		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
+
+		assertThat(this.store.complete(id, newOwner(), completed(claimed.createdAt(), "v1:fp-stale"), LONG_RETENTION))
+			.isFalse();
+
+		assertThat(this.store.find(id)).isEqualTo(claimed);
+		// Still the real owner's: it can complete.
+		CompletedRecord completed = completed(claimed.createdAt(), "v1:fp-stale");
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isTrue();
+		assertThat(this.store.find(id)).isEqualTo(completed);
+	}
+
+	@Test
+	protected void spec5_completeAfterTheRecordExpiredFails() throws InterruptedException {
+		String id = newRecordId();
+		String owner = newOwner();
+		InProgressRecord claimed = inProgress("v1:fp-expired");
+		assertThat(this.store.claim(id, claimed, owner, Duration.ofMillis(150)).isClaimed()).isTrue();
+
+		awaitGone(id);
+
+		assertThat(this.store.complete(id, owner, completed(claimed.createdAt(), "v1:fp-expired"), LONG_RETENTION))
+			.isFalse();
+		assertThat(this.store.find(id)).isNull();
+	}
+
+	@Test
+	protected void spec5_completeOfAnIdNeverClaimedFails() {
+		String id = newRecordId();
+
+		assertThat(this.store.complete(id, newOwner(), completed(now(), "v1:fp"), LONG_RETENTION)).isFalse();
+		assertThat(this.store.find(id)).isNull();
+	}
+
+	@Test
+	protected void spec5_releaseByTheOwnerFreesTheId() {
+		String id = newRecordId();
+		String owner = newOwner();
+		assertThat(this.store.claim(id, inProgress("v1:fp"), owner, LONG_LEASE).isClaimed()).isTrue();
+
+		assertThat(this.store.release(id, owner)).isTrue();
+
+		assertThat(this.store.find(id)).isNull();
+		String next = newOwner();
+		assertThat(this.store.claim(id, inProgress("v1:fp"), next, LONG_LEASE).isClaimed()).isTrue();
+		assertThat(this.store.release(id, owner)).isFalse();
+		assertThat(this.store.release(id, next)).isTrue();
+	}
+
+	@Test
+	protected void spec5_releaseByAnotherOwnerFailsAndKeepsTheRecord() {
+		String id = newRecordId();
+		String owner = newOwner();
+		InProgressRecord claimed = inProgress("v1:fp");
+		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
+
+		assertThat(this.store.release(id, newOwner())).isFalse();
+
+		assertThat(this.store.find(id)).isEqualTo(claimed);
+		assertThat(this.store.claim(id, inProgress("v1:other"), newOwner(), LONG_LEASE).existing()).isEqualTo(claimed);
+		assertThat(this.store.release(id, owner)).isTrue();
+	}
+
+	@Test
+	protected void spec5_releaseOfACompletedRecordFails() {
+		String id = newRecordId();
+		String owner = newOwner();
+		InProgressRecord claimed = inProgress("v1:fp");
+		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
+		CompletedRecord completed = completed(claimed.createdAt(), "v1:fp");
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isTrue();
+
+		assertThat(this.store.release(id, owner)).isFalse();
+		assertThat(this.store.release(id, newOwner())).isFalse();
+
+		assertThat(this.store.find(id)).isEqualTo(completed);
+	}
+
+	@Test
+	protected void spec5_releaseOfAnIdNeverClaimedFails() {
+		String id = newRecordId();
+
+		assertThat(this.store.release(id, newOwner())).isFalse();
+		assertThat(this.store.find(id)).isNull();
+	}
+
+	@Test
+	protected void spec5_extendLeaseByTheOwnerKeepsTheRecordPastTheOriginalLease() throws InterruptedException {
+		String id = newRecordId();
+		String owner = newOwner();
+		InProgressRecord claimed = inProgress("v1:fp-extend");
+		Duration lease = Duration.ofMillis(300);
+		assertThat(this.store.claim(id, claimed, owner, lease).isClaimed()).isTrue();
+
+		assertThat(this.store.extendLease(id, owner, Duration.ofSeconds(5))).isTrue();
+
+		Thread.sleep(lease.multipliedBy(2).toMillis());
+		assertThat(this.store.find(id)).isEqualTo(claimed);
+		assertThat(this.store.claim(id, inProgress("v1:other"), newOwner(), LONG_LEASE).existing()).isEqualTo(claimed);
+		// Still owned: the owner can complete.
+		CompletedRecord completed = completed(claimed.createdAt(), "v1:fp-extend");
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isTrue();
+		assertThat(this.store.find(id)).isEqualTo(completed);
+	}
+
+	@Test
+	protected void spec5_extendLeaseByAnotherOwnerFails() {
+		String id = newRecordId();
+		String owner = newOwner();
+		InProgressRecord claimed = inProgress("v1:fp");
+		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
+
+		assertThat(this.store.extendLease(id, newOwner(), LONG_LEASE)).isFalse();
+
+		assertThat(this.store.find(id)).isEqualTo(claimed);
+		assertThat(this.store.release(id, owner)).isTrue();
+	}
+
+	@Test
+	protected void spec5_extendLeaseOfACompletedRecordFails() {
+		String id = newRecordId();
+		String owner = newOwner();
+		InProgressRecord claimed = inProgress("v1:fp");
+		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
+		CompletedRecord completed = completed(claimed.createdAt(), "v1:fp");
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isTrue();
+
+		assertThat(this.store.extendLease(id, owner, LONG_LEASE)).isFalse();
+		assertThat(this.store.extendLease(id, newOwner(), LONG_LEASE)).isFalse();
+
+		assertThat(this.store.find(id)).isEqualTo(completed);
+	}
+
+	@Test
+	protected void spec5_extendLeaseOfAnIdNeverClaimedFails() {
+		String id = newRecordId();
+
+		assertThat(this.store.extendLease(id, newOwner(), LONG_LEASE)).isFalse();
+		assertThat(this.store.find(id)).isNull();
+	}
+
+	@Test
+	protected void spec5_completedRecordIsKeptUntilItsRetentionExpires() throws InterruptedException {
+		String id = newRecordId();
+		String owner = newOwner();
+		InProgressRecord claimed = inProgress("v1:fp-retention");
+		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
+		CompletedRecord completed = completed(claimed.createdAt(), "v1:fp-retention");
+
+		assertThat(this.store.complete(id, owner, completed, Duration.ofMillis(200))).isTrue();
+
+		awaitGone(id);
+		assertThat(this.store.find(id)).isNull();
+		assertThat(this.store.claim(id, inProgress("v1:fp-retention"), newOwner(), LONG_LEASE).isClaimed()).isTrue();
+	}
+
+	@Test
+	protected void spec6_claimOnACompletedRecordReturnsTheCompletedRecord() {
+		String id = newRecordId();
+		String owner = newOwner();
+		InProgressRecord claimed = inProgress("v1:fp-replay");
+		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
+		CompletedRecord completed = new CompletedRecord("v1:fp-replay", claimed.createdAt(),
+				claimed.createdAt().plusSeconds(1), 200,
+				List.of(new CompletedRecord.Header("Content-Type", "application/json")),
+				"{\"id\":\"p-1\"}".getBytes(StandardCharsets.UTF_8), true);
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isTrue();
+
+		// One store call gives a replay everything it needs.
+		ClaimResult retry = this.store.claim(id, inProgress("v1:fp-replay"), newOwner(), LONG_LEASE);
+
+		assertThat(retry.isClaimed()).isFalse();
+		assertThat(retry.existing()).isInstanceOf(CompletedRecord.class).isEqualTo(completed);
+		// And that claim did not replace the completed record.
+		assertThat(this.store.find(id)).isEqualTo(completed);
+	}
+
+	@Test
+	protected void spec7_notReplayableCompletedRecordRoundTrips() {
+		String id = newRecordId();
+		String owner = newOwner();
+		InProgressRecord claimed = inProgress("v1:fp-stream");
+		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
+		CompletedRecord notReplayable = new CompletedRecord("v1:fp-stream", claimed.createdAt(),
+				claimed.createdAt().plusMillis(5), 200,
+				List.of(new CompletedRecord.Header("Content-Type", "text/event-stream")), new byte[0], false);
+
+		assertThat(this.store.complete(id, owner, notReplayable, LONG_RETENTION)).isTrue();
+
+		IdempotencyRecord found = this.store.find(id);
+		assertThat(found).isEqualTo(notReplayable);
+		assertThat(((CompletedRecord) found).replayable()).isFalse();
+		assertThat(((CompletedRecord) found).body()).isEmpty();
+		ClaimResult retry = this.store.claim(id, inProgress("v1:fp-stream"), newOwner(), LONG_LEASE);
+		assertThat(retry.existing()).isEqualTo(notReplayable);
+	}
+
+	/** Polls {@code find} until the record is gone; fails if it is still there after a generous bound. */
+	protected void awaitGone(String id) throws InterruptedException {
+		long deadline = System.nanoTime() + EXPIRY_WAIT_BOUND.toNanos();
+		while (this.store.find(id) != null) {
+			if (System.nanoTime() - deadline > 0) {
+				fail("Record " + id + " still there after " + EXPIRY_WAIT_BOUND);
+			}
+			Thread.sleep(20);
+		}
+	}
+
+	/** A fresh random record id, shaped like the real ones (43 base64url characters). */
+	protected static String newRecordId() {
+		String id = (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
+		return id.substring(0, 43);
+	}
+
+	protected static String newOwner() {
+		return UUID.randomUUID().toString();
+	}
+
+	/** Now, to the millisecond: the precision stored records keep. */
+	protected static Instant now() {
+		return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+	}
+
+	protected static InProgressRecord inProgress(String fingerprint) {
+		return new InProgressRecord(fingerprint, now());
+	}
+
+	protected static CompletedRecord completed(Instant createdAt, String fingerprint) {
+		return new CompletedRecord(fingerprint, createdAt, createdAt.plusMillis(50), 201,
+				List.of(new CompletedRecord.Header("Content-Type", "application/json"),
+						new CompletedRecord.Header("Location", "/orders/42")),
+				"{\"id\":42}".getBytes(StandardCharsets.UTF_8), true);
+	}
+
+}
