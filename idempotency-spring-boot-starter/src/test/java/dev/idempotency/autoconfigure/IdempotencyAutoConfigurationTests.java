@@ -1,0 +1,603 @@
+package dev.idempotency.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import com.jayway.jsonpath.JsonPath;
+import jakarta.servlet.DispatcherType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.test.util.ReflectionTestUtils;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.servlet.HandlerMapping;
+
+import dev.idempotency.IdempotencyFilter;
+import dev.idempotency.IdempotencyObserver;
+import dev.idempotency.IdempotencyOutcome;
+import dev.idempotency.IdempotencySettings;
+import dev.idempotency.ServerErrorMode;
+import dev.idempotency.StoreFailureMode;
+import dev.idempotency.autoconfigure.IdempotencyProperties.StoreType;
+import dev.idempotency.handler.HandlerMappingIdempotentHandlerResolver;
+import dev.idempotency.handler.IdempotentHandlerResolver;
+import dev.idempotency.scope.IdempotencyScopeResolver;
+import dev.idempotency.store.InMemoryIdempotencyStore;
+import dev.idempotency.store.IdempotencyStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The auto-configuration without a Redis server: store selection, back-off, switches and property binding.
+ * The cases that need a running Redis are in {@link IdempotencyRedisAutoConfigurationTests}.
+ */
+class IdempotencyAutoConfigurationTests {
+
+	/** Every property of {@link IdempotencyProperties}, as named in configuration files. */
+	static final List<String> ALL_PROPERTIES = List.of("idempotency.enabled", "idempotency.header-name",
+			"idempotency.lenient-keys", "idempotency.max-key-length", "idempotency.scope", "idempotency.key-prefix",
+			"idempotency.lease", "idempotency.retention", "idempotency.lease-heartbeat", "idempotency.retry-after",
+			"idempotency.on-store-failure", "idempotency.on-server-error", "idempotency.max-request-body",
+			"idempotency.max-response-body", "idempotency.replayed-headers", "idempotency.fingerprinted-headers",
+			"idempotency.filter-order", "idempotency.store.type", "idempotency.store.timeout");
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class));
+
+	@AfterEach
+	void clearSecurityContext() {
+		SecurityContextHolder.clearContext();
+	}
+
+	@Test
+	void withoutRedisConnectionFactoryTheStoreIsInMemory() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(IdempotencyStore.class);
+			assertThat(context).hasSingleBean(InMemoryIdempotencyStore.class);
+			assertThat(context).doesNotHaveBean(RedisConnectionFactory.class);
+			assertThat(context).doesNotHaveBean(RedisEvictionPolicyCheck.class);
+			assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store",
+					context.getBean(IdempotencyStore.class));
+		});
+	}
+
+	@Test
+	void withoutSpringDataRedisOnTheClassPathTheStoreIsInMemory() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class)).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(InMemoryIdempotencyStore.class);
+			assertThat(context).doesNotHaveBean(RedisEvictionPolicyCheck.class);
+		});
+	}
+
+	@Test
+	void filterIsRegisteredAsIdempotencyFilterRightAfterSpringSecurityForRequestAsyncAndErrorDispatches() {
+		this.contextRunner.run((context) -> {
+			FilterRegistrationBean<IdempotencyFilter> registration = idempotencyFilterRegistration(context);
+			assertThat(registration.getFilterName()).isEqualTo("idempotencyFilter");
+			assertThat(registration.getFilter()).isInstanceOf(IdempotencyFilter.class);
+			assertThat(registration.getOrder()).isEqualTo(-99);
+			assertThat(registration.determineDispatcherTypes()).containsExactlyInAnyOrder(DispatcherType.REQUEST,
+					DispatcherType.ASYNC, DispatcherType.ERROR);
+			assertThat(registration.isAsyncSupported()).isTrue();
+			assertThat(registration.isEnabled()).isTrue();
+		});
+	}
+
+	@Test
+	void filterUsesTheAutoConfiguredStoreScopeAndHandlerResolvers() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(IdempotencyScopeResolver.class);
+			assertThat(context).hasSingleBean(IdempotentHandlerResolver.class);
+			assertThat(context.getBean(IdempotentHandlerResolver.class))
+				.isInstanceOf(HandlerMappingIdempotentHandlerResolver.class);
+			IdempotencyFilter filter = idempotencyFilter(context);
+			assertThat(filter).hasFieldOrPropertyWithValue("store", context.getBean(IdempotencyStore.class))
+				.hasFieldOrPropertyWithValue("scopeResolver", context.getBean(IdempotencyScopeResolver.class))
+				.hasFieldOrPropertyWithValue("handlerResolver", context.getBean(IdempotentHandlerResolver.class))
+				.hasFieldOrPropertyWithValue("observer", IdempotencyObserver.NONE);
+		});
+	}
+
+	@Test
+	void storeTypeRedisWithoutRedisConnectionFactoryFailsToStart() {
+		this.contextRunner.withPropertyValues("idempotency.store.type=redis").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("idempotency.store.type=redis");
+		});
+	}
+
+	@Test
+	void storeTypeRedisWithoutSpringDataRedisOnTheClassPathFailsToStart() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class))
+			.withPropertyValues("idempotency.store.type=redis")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("idempotency.store.type=redis");
+			});
+	}
+
+	@Test
+	void storeTypeInMemoryWithoutRedisGivesTheInMemoryStore() {
+		this.contextRunner.withPropertyValues("idempotency.store.type=in-memory")
+			.run((context) -> assertThat(context).hasSingleBean(InMemoryIdempotencyStore.class));
+	}
+
+	@Test
+	void userDefinedStoreReplacesTheAutoConfiguredOne() {
+		this.contextRunner.withUserConfiguration(UserStoreConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(IdempotencyStore.class);
+			assertThat(context).doesNotHaveBean("idempotencyStore");
+			assertThat(context.getBean(IdempotencyStore.class)).isSameAs(UserStoreConfiguration.STORE);
+			assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store", UserStoreConfiguration.STORE);
+		});
+	}
+
+	@Test
+	void userDefinedStoreIsUsedEvenWithStoreTypeRedisAndNoRedis() {
+		this.contextRunner.withUserConfiguration(UserStoreConfiguration.class)
+			.withPropertyValues("idempotency.store.type=redis")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store",
+						UserStoreConfiguration.STORE);
+			});
+	}
+
+	@Test
+	void spec3_userDefinedScopeResolverReplacesTheAutoConfiguredOne() {
+		this.contextRunner.withUserConfiguration(UserScopeResolverConfiguration.class)
+			.withPropertyValues("idempotency.scope=global")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(IdempotencyScopeResolver.class);
+				assertThat(context.getBean(IdempotencyScopeResolver.class))
+					.isSameAs(UserScopeResolverConfiguration.RESOLVER);
+				assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("scopeResolver",
+						UserScopeResolverConfiguration.RESOLVER);
+			});
+	}
+
+	@Test
+	void spec3_userDefinedScopeResolverWinsOverAnInvalidScopeProperty() {
+		this.contextRunner.withUserConfiguration(UserScopeResolverConfiguration.class)
+			.withPropertyValues("idempotency.scope=tenant")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("scopeResolver",
+						UserScopeResolverConfiguration.RESOLVER);
+			});
+	}
+
+	@Test
+	void userDefinedHandlerResolverReplacesTheAutoConfiguredOne() {
+		this.contextRunner.withUserConfiguration(UserHandlerResolverConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(IdempotentHandlerResolver.class);
+			assertThat(context.getBean(IdempotentHandlerResolver.class))
+				.isSameAs(UserHandlerResolverConfiguration.RESOLVER);
+			assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("handlerResolver",
+					UserHandlerResolverConfiguration.RESOLVER);
+		});
+	}
+
+	@Test
+	void userDefinedFilterRegistrationReplacesTheAutoConfiguredOne() {
+		this.contextRunner.withUserConfiguration(UserFilterRegistrationConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean("idempotencyFilterRegistration");
+			assertThat(filterRegistrations(context)).hasSize(1);
+			FilterRegistrationBean<?> registration = filterRegistrations(context).get(0);
+			assertThat(registration.getFilterName()).isEqualTo("myIdempotencyFilter");
+			assertThat(filterRegistrations(context)).noneMatch(
+					(candidate) -> "idempotencyFilter".equals(candidate.getFilterName()));
+		});
+	}
+
+	@Test
+	void userDefinedFilterBeanReplacesTheAutoConfiguredRegistration() {
+		this.contextRunner.withUserConfiguration(UserFilterConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(IdempotencyFilter.class);
+			assertThat(context).doesNotHaveBean("idempotencyFilterRegistration");
+			assertThat(filterRegistrations(context)).isEmpty();
+		});
+	}
+
+	@Test
+	void oneObserverBeanIsHandedToTheFilter() {
+		this.contextRunner.withUserConfiguration(OneObserverConfiguration.class).run((context) -> {
+			assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("observer",
+					context.getBean(IdempotencyObserver.class));
+		});
+	}
+
+	@Test
+	void severalObserverBeansAreAllTold() {
+		this.contextRunner.withUserConfiguration(TwoObserversConfiguration.class).run((context) -> {
+			IdempotencyObserver observer = (IdempotencyObserver) ReflectionTestUtils
+				.getField(idempotencyFilter(context), "observer");
+			assertThat(observer).isNotNull();
+			observer.onOutcome(IdempotencyOutcome.REPLAYED);
+			observer.onLeaseExtended();
+			for (RecordingObserver recording : context.getBeansOfType(RecordingObserver.class).values()) {
+				assertThat(recording.outcomes).containsExactly(IdempotencyOutcome.REPLAYED);
+				assertThat(recording.leaseExtensions).isEqualTo(1);
+			}
+			assertThat(context.getBeansOfType(RecordingObserver.class)).hasSize(2);
+		});
+	}
+
+	@Test
+	void disabledConfiguresNothing() {
+		this.contextRunner.withPropertyValues("idempotency.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertNoIdempotencyBeans(context);
+		});
+	}
+
+	@Test
+	void disabledConfiguresNothingEvenWithInvalidSettings() {
+		this.contextRunner
+			.withPropertyValues("idempotency.enabled=false", "idempotency.scope=tenant",
+					"idempotency.store.type=redis")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertNoIdempotencyBeans(context);
+			});
+	}
+
+	@Test
+	void nonWebApplicationConfiguresNothing() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertNoIdempotencyBeans(context);
+			});
+	}
+
+	@Test
+	void withoutSpringMvcOnTheClassPathNothingIsConfigured() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(HandlerMapping.class)).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertNoIdempotencyBeans(context);
+		});
+	}
+
+	@Test
+	void defaultsMatchTheCoreSettings() {
+		this.contextRunner.run((context) -> {
+			IdempotencyProperties properties = context.getBean(IdempotencyProperties.class);
+			IdempotencySettings settings = properties.toSettings();
+			IdempotencySettings defaults = new IdempotencySettings();
+			assertThat(properties.isEnabled()).isTrue();
+			assertThat(properties.getScope()).isEqualTo("principal");
+			assertThat(properties.getKeyPrefix()).isEqualTo("idempotency:");
+			assertThat(properties.getFilterOrder()).isNull();
+			assertThat(properties.getStore().getType()).isEqualTo(StoreType.AUTO);
+			assertThat(properties.getStore().getTimeout()).isEqualTo(Duration.ofSeconds(2));
+			assertThat(settings).usingRecursiveComparison().isEqualTo(defaults);
+		});
+	}
+
+	@Test
+	void everyPropertyIsBoundAndReachesTheSettings() {
+		this.contextRunner
+			.withPropertyValues("idempotency.header-name=X-Idempotency-Key", "idempotency.lenient-keys=false",
+					"idempotency.max-key-length=64", "idempotency.scope=header:X-Tenant",
+					"idempotency.key-prefix=orders:", "idempotency.lease=10s", "idempotency.retention=48h",
+					"idempotency.lease-heartbeat=false", "idempotency.retry-after=3s",
+					"idempotency.on-store-failure=proceed", "idempotency.on-server-error=store",
+					"idempotency.max-request-body=2MB", "idempotency.max-response-body=512KB",
+					"idempotency.replayed-headers=X-Request-Id", "idempotency.fingerprinted-headers=X-Tenant",
+					"idempotency.filter-order=5", "idempotency.store.type=in-memory",
+					"idempotency.store.timeout=750ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				IdempotencyProperties properties = context.getBean(IdempotencyProperties.class);
+				assertThat(properties.isEnabled()).isTrue();
+				assertThat(properties.getHeaderName()).isEqualTo("X-Idempotency-Key");
+				assertThat(properties.isLenientKeys()).isFalse();
+				assertThat(properties.getMaxKeyLength()).isEqualTo(64);
+				assertThat(properties.getScope()).isEqualTo("header:X-Tenant");
+				assertThat(properties.getKeyPrefix()).isEqualTo("orders:");
+				assertThat(properties.getLease()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(properties.getRetention()).isEqualTo(Duration.ofHours(48));
+				assertThat(properties.isLeaseHeartbeat()).isFalse();
+				assertThat(properties.getRetryAfter()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(properties.getOnStoreFailure()).isEqualTo(StoreFailureMode.PROCEED);
+				assertThat(properties.getOnServerError()).isEqualTo(ServerErrorMode.STORE);
+				assertThat(properties.getMaxRequestBody()).isEqualTo(DataSize.ofMegabytes(2));
+				assertThat(properties.getMaxResponseBody()).isEqualTo(DataSize.ofKilobytes(512));
+				assertThat(properties.getReplayedHeaders()).containsExactly("X-Request-Id");
+				assertThat(properties.getFingerprintedHeaders()).containsExactly("X-Tenant");
+				assertThat(properties.getFilterOrder()).isEqualTo(5);
+				assertThat(properties.getStore().getType()).isEqualTo(StoreType.IN_MEMORY);
+				assertThat(properties.getStore().getTimeout()).isEqualTo(Duration.ofMillis(750));
+
+				IdempotencySettings settings = properties.toSettings();
+				assertThat(settings.getHeaderName()).isEqualTo("X-Idempotency-Key");
+				assertThat(settings.isLenientKeys()).isFalse();
+				assertThat(settings.getMaxKeyLength()).isEqualTo(64);
+				assertThat(settings.getLease()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(settings.getRetention()).isEqualTo(Duration.ofHours(48));
+				assertThat(settings.isLeaseHeartbeat()).isFalse();
+				assertThat(settings.getRetryAfter()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(settings.getOnStoreFailure()).isEqualTo(StoreFailureMode.PROCEED);
+				assertThat(settings.getOnServerError()).isEqualTo(ServerErrorMode.STORE);
+				assertThat(settings.getMaxRequestBody()).isEqualTo(DataSize.ofMegabytes(2));
+				assertThat(settings.getMaxResponseBody()).isEqualTo(DataSize.ofKilobytes(512));
+				assertThat(settings.getReplayedHeaders()).containsExactly("X-Request-Id");
+				assertThat(settings.getFingerprintedHeaders()).containsExactly("X-Tenant");
+
+				assertThat(context).hasSingleBean(InMemoryIdempotencyStore.class);
+				assertThat(idempotencyFilterRegistration(context).getOrder()).isEqualTo(5);
+				IdempotencyFilter filter = idempotencyFilter(context);
+				assertThat(filter).hasFieldOrPropertyWithValue("headerName", "X-Idempotency-Key")
+					.hasFieldOrPropertyWithValue("lease", Duration.ofSeconds(10))
+					.hasFieldOrPropertyWithValue("retention", Duration.ofHours(48))
+					.hasFieldOrPropertyWithValue("leaseHeartbeat", false)
+					.hasFieldOrPropertyWithValue("retryAfter", Duration.ofSeconds(3))
+					.hasFieldOrPropertyWithValue("onStoreFailure", StoreFailureMode.PROCEED)
+					.hasFieldOrPropertyWithValue("onServerError", ServerErrorMode.STORE)
+					.hasFieldOrPropertyWithValue("maxRequestBody", 2 * 1024 * 1024)
+					.hasFieldOrPropertyWithValue("maxResponseBody", 512 * 1024);
+
+				MockHttpServletRequest request = new MockHttpServletRequest("POST", "/orders");
+				request.addHeader("X-Tenant", "acme");
+				assertThat(context.getBean(IdempotencyScopeResolver.class).resolveScope(request))
+					.isEqualTo("header:acme");
+			});
+	}
+
+	@Test
+	void registrationOrderFollowsSpringSecurityFilterOrder() {
+		this.contextRunner.withPropertyValues("spring.security.filter.order=10")
+			.run((context) -> assertThat(idempotencyFilterRegistration(context).getOrder()).isEqualTo(11));
+	}
+
+	@Test
+	void explicitFilterOrderWinsOverSpringSecurityFilterOrder() {
+		this.contextRunner.withPropertyValues("spring.security.filter.order=10", "idempotency.filter-order=5")
+			.run((context) -> assertThat(idempotencyFilterRegistration(context).getOrder()).isEqualTo(5));
+	}
+
+	@Test
+	void spec3_invalidScopeFailsNamingTheAcceptedForms() {
+		this.contextRunner.withPropertyValues("idempotency.scope=tenant").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessageContaining("'tenant'")
+				.hasMessageContaining("principal, global or header:<name>");
+		});
+	}
+
+	@Test
+	void spec3_headerScopeWithoutHeaderNameFailsNamingTheAcceptedForms() {
+		this.contextRunner.withPropertyValues("idempotency.scope=header:").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("principal, global or header:<name>");
+		});
+	}
+
+	@Test
+	void spec3_globalScopePutsEveryRequestInOneScope() {
+		this.contextRunner.withPropertyValues("idempotency.scope=global").run((context) -> {
+			IdempotencyScopeResolver resolver = context.getBean(IdempotencyScopeResolver.class);
+			MockHttpServletRequest alice = new MockHttpServletRequest("POST", "/orders");
+			alice.setUserPrincipal(() -> "alice");
+			MockHttpServletRequest anonymous = new MockHttpServletRequest("POST", "/orders");
+			assertThat(resolver.resolveScope(alice)).isEqualTo("global");
+			assertThat(resolver.resolveScope(anonymous)).isEqualTo("global");
+		});
+	}
+
+	@Test
+	void spec3_defaultScopeIsTheSpringSecurityPrincipal() {
+		this.contextRunner.run((context) -> {
+			IdempotencyScopeResolver resolver = context.getBean(IdempotencyScopeResolver.class);
+			MockHttpServletRequest request = new MockHttpServletRequest("POST", "/orders");
+			request.setUserPrincipal(() -> "servlet-user");
+
+			SecurityContextHolder.getContext()
+				.setAuthentication(new TestingAuthenticationToken("alice", "secret", "ROLE_USER"));
+			assertThat(resolver.resolveScope(request)).isEqualTo("principal:alice");
+
+			SecurityContextHolder.getContext()
+				.setAuthentication(new AnonymousAuthenticationToken("key", "anonymousUser",
+						AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS")));
+			assertThat(resolver.resolveScope(request)).isEqualTo("principal:servlet-user");
+			assertThat(resolver.resolveScope(new MockHttpServletRequest("POST", "/orders")))
+				.isEqualTo(IdempotencyScopeResolver.ANONYMOUS);
+
+			SecurityContextHolder.clearContext();
+			assertThat(resolver.resolveScope(request)).isEqualTo("principal:servlet-user");
+			assertThat(resolver.resolveScope(new MockHttpServletRequest("POST", "/orders")))
+				.isEqualTo(IdempotencyScopeResolver.ANONYMOUS);
+		});
+	}
+
+	@Test
+	void configurationMetadataDescribesEveryProperty() throws IOException {
+		ClassPathResource resource = new ClassPathResource("META-INF/spring-configuration-metadata.json");
+		assertThat(resource.exists()).as("META-INF/spring-configuration-metadata.json on the class path").isTrue();
+		List<Map<String, Object>> properties;
+		try (InputStream in = resource.getInputStream()) {
+			properties = JsonPath.read(in, "$.properties");
+		}
+		Map<String, Map<String, Object>> byName = properties.stream()
+			.filter((property) -> String.valueOf(property.get("name")).startsWith("idempotency."))
+			.collect(Collectors.toMap((property) -> (String) property.get("name"), (property) -> property));
+		assertThat(byName.keySet()).containsExactlyInAnyOrderElementsOf(ALL_PROPERTIES);
+		for (String name : ALL_PROPERTIES) {
+			assertThat(byName.get(name).get("description")).as("description of %s", name)
+				.isInstanceOf(String.class)
+				.asString()
+				.isNotBlank();
+		}
+	}
+
+	static void assertNoIdempotencyBeans(ApplicationContextAssertProvider<?> context) {
+		assertThat(context).doesNotHaveBean(IdempotencyProperties.class);
+		assertThat(context).doesNotHaveBean(IdempotencyStore.class);
+		assertThat(context).doesNotHaveBean(IdempotencyScopeResolver.class);
+		assertThat(context).doesNotHaveBean(IdempotentHandlerResolver.class);
+		assertThat(context).doesNotHaveBean(IdempotencyFilter.class);
+		assertThat(context).doesNotHaveBean(FilterRegistrationBean.class);
+		assertThat(context).doesNotHaveBean(RedisEvictionPolicyCheck.class);
+	}
+
+	static FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration(ApplicationContext context) {
+		ResolvableType type = ResolvableType.forClassWithGenerics(FilterRegistrationBean.class, IdempotencyFilter.class);
+		String[] names = context.getBeanNamesForType(type);
+		assertThat(names).as("FilterRegistrationBean<IdempotencyFilter> beans").hasSize(1);
+		@SuppressWarnings("unchecked")
+		FilterRegistrationBean<IdempotencyFilter> registration = (FilterRegistrationBean<IdempotencyFilter>) context
+			.getBean(names[0]);
+		assertThat(registration.getFilterName()).isEqualTo("idempotencyFilter");
+		return registration;
+	}
+
+	static IdempotencyFilter idempotencyFilter(ApplicationContext context) {
+		return idempotencyFilterRegistration(context).getFilter();
+	}
+
+	@SuppressWarnings("rawtypes")
+	private static List<FilterRegistrationBean<?>> filterRegistrations(ApplicationContext context) {
+		Map<String, FilterRegistrationBean> registrations = context.getBeansOfType(FilterRegistrationBean.class);
+		return registrations.values().stream().<FilterRegistrationBean<?>>map((registration) -> registration).toList();
+	}
+
+	private static IdempotencyFilter userFilter() {
+		return new IdempotencyFilter(new InMemoryIdempotencyStore(), (request) -> null, (request) -> "user",
+				new IdempotencySettings(), IdempotencyObserver.NONE);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserStoreConfiguration {
+
+		static final IdempotencyStore STORE = new InMemoryIdempotencyStore();
+
+		@Bean
+		IdempotencyStore myStore() {
+			return STORE;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserScopeResolverConfiguration {
+
+		static final IdempotencyScopeResolver RESOLVER = (request) -> "tenant:fixed";
+
+		@Bean
+		IdempotencyScopeResolver myScopeResolver() {
+			return RESOLVER;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserHandlerResolverConfiguration {
+
+		static final IdempotentHandlerResolver RESOLVER = (request) -> null;
+
+		@Bean
+		IdempotentHandlerResolver myHandlerResolver() {
+			return RESOLVER;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserFilterRegistrationConfiguration {
+
+		@Bean
+		FilterRegistrationBean<IdempotencyFilter> myIdempotencyFilterRegistration() {
+			FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(userFilter());
+			registration.setName("myIdempotencyFilter");
+			return registration;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserFilterConfiguration {
+
+		@Bean
+		IdempotencyFilter myIdempotencyFilter() {
+			return userFilter();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OneObserverConfiguration {
+
+		@Bean
+		RecordingObserver observer() {
+			return new RecordingObserver();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoObserversConfiguration {
+
+		@Bean
+		RecordingObserver firstObserver() {
+			return new RecordingObserver();
+		}
+
+		@Bean
+		RecordingObserver secondObserver() {
+			return new RecordingObserver();
+		}
+
+	}
+
+	static class RecordingObserver implements IdempotencyObserver {
+
+		final List<IdempotencyOutcome> outcomes = new CopyOnWriteArrayList<>();
+
+		int leaseExtensions;
+
+		@Override
+		public void onOutcome(IdempotencyOutcome outcome) {
+			this.outcomes.add(outcome);
+		}
+
+		@Override
+		public void onLeaseExtended() {
+			this.leaseExtensions++;
+		}
+
+	}
+
+}
