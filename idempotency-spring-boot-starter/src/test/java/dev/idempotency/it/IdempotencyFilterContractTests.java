@@ -370,6 +370,18 @@ abstract class IdempotencyFilterContractTests {
 	}
 
 	@Test
+	void spec7_asyncTimeoutIsAnUnknownOutcomeThatKeepsTheLease() {
+		String key = newKey();
+		HttpResponse<byte[]> first = this.http.postWithKey("/it/never", key, "{}");
+		HttpResponse<byte[]> retry = this.http.postWithKey("/it/never", key, "{}");
+		assertThat(first.statusCode()).isEqualTo(503);
+		assertThat(replayed(first)).isFalse();
+		assertThat(retry.statusCode()).isEqualTo(409);
+		assertThat(text(retry)).contains("https://idempotency.dev/problems/in-progress");
+		assertThat(this.executions.count("never", key)).isEqualTo(1);
+	}
+
+	@Test
 	void spec8_setCookieIsNeverReplayedAndAllowlistedHeadersAre() {
 		String key = newKey();
 		HttpResponse<byte[]> first = this.http.postWithKey("/it/payments", key, "{}");

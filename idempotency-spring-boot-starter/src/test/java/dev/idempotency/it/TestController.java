@@ -164,6 +164,13 @@ public class TestController {
 		return ("run " + run + " ").repeat(1) + "x".repeat(100 * 1024);
 	}
 
+	@Idempotent
+	@PostMapping("/never")
+	DeferredResult<String> never(@RequestHeader("Idempotency-Key") String key) {
+		this.executions.record("never", key);
+		return new DeferredResult<>(200L);
+	}
+
 	@Idempotent(required = false)
 	@PostMapping("/optional")
 	String optional(@RequestHeader(name = "Idempotency-Key", required = false) @Nullable String key) {
