@@ -133,22 +133,25 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 
 	@Override
 	public void setHeader(String name, @Nullable String value) {
-		if (!this.passThrough && HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)) {
-			this.contentLength = (value != null) ? Long.valueOf(value) : null;
-		}
-		else {
+		if (!holdBackContentLength(name, value)) {
 			super.setHeader(name, value);
 		}
 	}
 
 	@Override
 	public void addHeader(String name, @Nullable String value) {
-		if (!this.passThrough && HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)) {
-			this.contentLength = (value != null) ? Long.valueOf(value) : null;
-		}
-		else {
+		if (!holdBackContentLength(name, value)) {
 			super.addHeader(name, value);
 		}
+	}
+
+	/** Keeps a {@code Content-Length} set while the body is held back; it is set when the body is sent. */
+	private boolean holdBackContentLength(String name, @Nullable String value) {
+		if (this.passThrough || !HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)) {
+			return false;
+		}
+		this.contentLength = (value != null) ? Long.valueOf(value) : null;
+		return true;
 	}
 
 	@Override
