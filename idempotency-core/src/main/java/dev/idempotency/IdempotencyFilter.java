@@ -179,7 +179,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		}
 		String method = request.getMethod();
 		String recordId = RecordIds.recordId(this.scopeResolver.resolveScope(request), method, handler.route(), key);
-		String fingerprint = this.fingerprinter.fingerprint(method, handler.route(), request.getContentType(),
+		String query = request.getQueryString();
+		String target = (query != null) ? request.getRequestURI() + "?" + query : request.getRequestURI();
+		String fingerprint = this.fingerprinter.fingerprint(method, handler.route(), target, request.getContentType(),
 				body.bytes(), (name) -> Collections.list(request.getHeaders(name)));
 		InProgressRecord claimed = new InProgressRecord(fingerprint, Instant.now());
 		String owner = newOwnerToken();

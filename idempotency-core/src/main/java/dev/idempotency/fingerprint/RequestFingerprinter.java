@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * compared on every retry with the same key.
  * <p>
  * A fingerprint is {@code "v1:"} followed by the unpadded base64url SHA-256 digest
- * of, each length-prefixed: the HTTP method, the route, the body, and the name and
+ * of, each length-prefixed: the HTTP method, the route, the request target (path
+ * and query as sent, so two requests that differ only in a path variable or a
+ * query parameter are different requests), the body, and the name and
  * values of every configured header in name order. A JSON body
  * ({@code application/json} or any {@code +json} media type) is digested in its
  * {@link CanonicalJson canonical form}, so member order, whitespace and number
@@ -59,6 +61,7 @@ public final class RequestFingerprinter {
 	 * Compute the fingerprint of a request.
 	 * @param method the HTTP method, used as given
 	 * @param route the route or path identifying the endpoint
+	 * @param target the request target as sent: path and, if any, {@code ?query}
 	 * @param contentType the request {@code Content-Type}, or {@code null}
 	 * @param body the request body, empty if there is none
 	 * @param headerValues returns the values of a request header, in order, for a
@@ -66,11 +69,12 @@ public final class RequestFingerprinter {
 	 * @return the fingerprint, {@code "v1:"} followed by an unpadded base64url
 	 * SHA-256 digest
 	 */
-	public String fingerprint(String method, String route, @Nullable String contentType, byte[] body,
+	public String fingerprint(String method, String route, String target, @Nullable String contentType, byte[] body,
 			Function<String, List<String>> headerValues) {
 		MessageDigest digest = sha256();
 		update(digest, method);
 		update(digest, route);
+		update(digest, target);
 		byte @Nullable [] canonical = isJson(contentType) ? canonicalOrNull(body) : null;
 		if (canonical != null) {
 			digest.update(CANONICAL_JSON_BODY);

@@ -23,6 +23,7 @@ import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.handler.AbstractHandlerMethodMapping;
 import org.springframework.web.util.ServletRequestPathUtils;
 
 import dev.idempotency.Idempotent;
@@ -66,6 +67,22 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Reads {@link Idempotent} from every handler method the mappings know, so a malformed annotation
+	 * fails at start-up rather than on the first request.
+	 * @throws IllegalStateException for a malformed {@code @Idempotent(retention)}
+	 */
+	public void validateHandlers() {
+		for (HandlerMapping mapping : handlerMappings()) {
+			if (mapping instanceof AbstractHandlerMethodMapping<?> methodMapping) {
+				for (HandlerMethod handlerMethod : methodMapping.getHandlerMethods().values()) {
+					this.policies.computeIfAbsent(new HandlerKey(handlerMethod.getBeanType(), handlerMethod.getMethod()),
+							HandlerPolicy::of);
+				}
+			}
+		}
 	}
 
 	private @Nullable IdempotentHandler idempotentHandler(HandlerMethod handlerMethod, LookupRequest lookup) {

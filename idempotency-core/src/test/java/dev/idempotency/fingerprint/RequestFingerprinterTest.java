@@ -157,17 +157,29 @@ class RequestFingerprinterTest {
 		assertThat(RequestFingerprinter.matches(stored, json("{}"))).isTrue();
 	}
 
+	@Test
+	void spec4_requestsDifferingOnlyInAPathVariableOrQueryHaveDifferentFingerprints() {
+		byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+		String account1 = this.fingerprinter.fingerprint("POST", "/accounts/{id}/payments", "/accounts/1/payments",
+				"application/json", body, NO_HEADERS);
+		String account2 = this.fingerprinter.fingerprint("POST", "/accounts/{id}/payments", "/accounts/2/payments",
+				"application/json", body, NO_HEADERS);
+		String withQuery = this.fingerprinter.fingerprint("POST", "/accounts/{id}/payments", "/accounts/1/payments?x=1",
+				"application/json", body, NO_HEADERS);
+		assertThat(account1).isNotEqualTo(account2).isNotEqualTo(withQuery);
+	}
+
 	private String json(String body) {
 		return fingerprint("POST", "/orders", "application/json", body);
 	}
 
 	private String fingerprint(String method, String route, @Nullable String contentType, String body) {
-		return this.fingerprinter.fingerprint(method, route, contentType, body.getBytes(StandardCharsets.UTF_8),
+		return this.fingerprinter.fingerprint(method, route, route, contentType, body.getBytes(StandardCharsets.UTF_8),
 				NO_HEADERS);
 	}
 
 	private static String withHeaders(RequestFingerprinter fingerprinter, Map<String, List<String>> headers) {
-		return fingerprinter.fingerprint("POST", "/orders", "application/json", "{}".getBytes(StandardCharsets.UTF_8),
+		return fingerprinter.fingerprint("POST", "/orders", "/orders", "application/json", "{}".getBytes(StandardCharsets.UTF_8),
 				(name) -> headers.getOrDefault(name, List.of()));
 	}
 

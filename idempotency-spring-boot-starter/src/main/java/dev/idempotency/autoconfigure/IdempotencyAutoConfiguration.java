@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactoryUtils;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -63,6 +64,16 @@ public class IdempotencyAutoConfiguration {
 	IdempotentHandlerResolver idempotentHandlerResolver(ApplicationContext context) {
 		return new HandlerMappingIdempotentHandlerResolver(
 				() -> BeanFactoryUtils.beansOfTypeIncludingAncestors(context, HandlerMapping.class, true, false).values());
+	}
+
+	/** Fails start-up on a malformed {@code @Idempotent} instead of the first request to that handler. */
+	@Bean
+	static SmartInitializingSingleton idempotentHandlerValidation(ObjectProvider<IdempotentHandlerResolver> resolver) {
+		return () -> {
+			if (resolver.getIfAvailable() instanceof HandlerMappingIdempotentHandlerResolver handlers) {
+				handlers.validateHandlers();
+			}
+		};
 	}
 
 	@Bean

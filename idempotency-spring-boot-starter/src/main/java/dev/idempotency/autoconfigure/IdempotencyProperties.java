@@ -101,7 +101,7 @@ public class IdempotencyProperties {
 	private List<String> replayedHeaders = new ArrayList<>();
 
 	/**
-	 * Request headers that are part of the fingerprint, besides method, route and body.
+	 * Request headers that are part of the fingerprint, besides method, route, request path and query, and body.
 	 */
 	private List<String> fingerprintedHeaders = new ArrayList<>();
 

@@ -582,6 +582,49 @@ class IdempotencyAutoConfigurationTests {
 
 	}
 
+	@Test
+	void spec12_malformedHandlerRetentionFailsStartUp() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration.class))
+			.withUserConfiguration(BadRetentionController.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("Invalid @Idempotent(retention = \"soon\")")
+				.hasStackTraceContaining("BadRetentionController.pay()"));
+	}
+
+	@Test
+	void wellFormedHandlerRetentionStartsUp() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration.class))
+			.withUserConfiguration(GoodRetentionController.class)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@org.springframework.web.bind.annotation.RestController
+	static class BadRetentionController {
+
+		@dev.idempotency.Idempotent(retention = "soon")
+		@org.springframework.web.bind.annotation.PostMapping("/pay")
+		String pay() {
+			return "paid";
+		}
+
+	}
+
+	@org.springframework.web.bind.annotation.RestController
+	static class GoodRetentionController {
+
+		@dev.idempotency.Idempotent(retention = "48h")
+		@org.springframework.web.bind.annotation.PostMapping("/pay")
+		String pay() {
+			return "paid";
+		}
+
+	}
+
 	static class RecordingObserver implements IdempotencyObserver {
 
 		final List<IdempotencyOutcome> outcomes = new CopyOnWriteArrayList<>();

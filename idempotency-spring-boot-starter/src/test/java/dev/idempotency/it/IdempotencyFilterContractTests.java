@@ -180,6 +180,17 @@ abstract class IdempotencyFilterContractTests {
 	}
 
 	@Test
+	void spec4_keyReusedWithAnotherPathVariableIs422() {
+		String key = newKey();
+		HttpResponse<byte[]> first = this.http.postWithKey("/it/missing/1", key, "{}");
+		HttpResponse<byte[]> other = this.http.postWithKey("/it/missing/2", key, "{}");
+		assertThat(first.statusCode()).isEqualTo(404);
+		assertThat(other.statusCode()).isEqualTo(422);
+		assertThat(text(other)).contains("https://idempotency.dev/problems/key-reused");
+		assertThat(this.executions.count("missing", key)).isEqualTo(1);
+	}
+
+	@Test
 	void spec5_firstCallAndReplayAreIdentical() {
 		String key = newKey();
 		HttpResponse<byte[]> first = this.http.postWithKey("/it/payments", key, "{\"amount\":\"10.00\"}");
