@@ -2,9 +2,16 @@ package dev.idempotency.sample;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
-/** The sample payment service (placeholder until the sample issue lands). */
+/**
+ * A small payment service: accounts, payments that debit them, refunds that credit them. Payments and
+ * refunds are {@link dev.idempotency.Idempotent}, so a client that times out and retries moves the money
+ * once. Accounts and payments live in this instance's memory; the idempotency records live in memory
+ * (default profile) or in Redis (profile {@code redis}).
+ */
 @SpringBootApplication
+@EnableConfigurationProperties(SampleProperties.class)
 public class SampleApplication {
 
 	public static void main(String[] args) {

@@ -1,0 +1,45 @@
+package dev.idempotency.sample;
+
+import java.math.BigDecimal;
+
+/** Amounts are decimal strings with at most two fraction digits, never floating point. */
+public final class Money {
+
+	private Money() {
+	}
+
+	/**
+	 * @throws InvalidAmountException when the text is not a decimal with at most two fraction digits, or
+	 * is negative (or zero, when {@code positive})
+	 */
+	public static BigDecimal parse(String text, String field, boolean positive) {
+		BigDecimal amount;
+		try {
+			amount = new BigDecimal(text);
+		}
+		catch (NumberFormatException | NullPointerException ex) {
+			throw new InvalidAmountException(field + " must be a decimal string such as \"10.00\"");
+		}
+		if (amount.scale() > 2 || text.contains("e") || text.contains("E")) {
+			throw new InvalidAmountException(field + " must have at most two fraction digits");
+		}
+		if (amount.signum() < 0 || (positive && amount.signum() == 0)) {
+			throw new InvalidAmountException(field + " must be " + (positive ? "positive" : "zero or more"));
+		}
+		return amount.setScale(2);
+	}
+
+	public static String format(BigDecimal amount) {
+		return amount.setScale(2).toPlainString();
+	}
+
+	/** An amount that is not a valid decimal string. */
+	public static class InvalidAmountException extends RuntimeException {
+
+		public InvalidAmountException(String message) {
+			super(message);
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+package dev.idempotency.sample.accounts;
+
+import java.math.BigDecimal;
+
+/** An account and its balance. */
+public record Account(String id, BigDecimal balance) {
+}

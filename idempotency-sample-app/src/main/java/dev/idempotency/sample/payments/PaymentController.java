@@ -1,0 +1,68 @@
+package dev.idempotency.sample.payments;
+
+import java.net.URI;
+import java.util.concurrent.Callable;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.idempotency.Idempotent;
+import dev.idempotency.sample.Money;
+
+/**
+ * Payments debit an account, refunds credit it. Both need an {@code Idempotency-Key}: a retry with the
+ * same key replays the first answer instead of moving the money again. Refunds run asynchronously
+ * ({@link Callable}), to show that async handlers are captured and replayed too.
+ */
+@RestController
+class PaymentController {
+
+	private final PaymentGateway gateway;
+
+	PaymentController(PaymentGateway gateway) {
+		this.gateway = gateway;
+	}
+
+	@Idempotent
+	@PostMapping("/payments")
+	ResponseEntity<PaymentResponse> pay(@RequestBody MoneyRequest request) {
+		Payment payment = this.gateway.debit(request.accountId(), Money.parse(request.amount(), "amount", true));
+		return ResponseEntity.created(URI.create("/payments/" + payment.id())).body(PaymentResponse.of(payment));
+	}
+
+	@GetMapping("/payments/{id}")
+	PaymentResponse payment(@PathVariable String id) {
+		return PaymentResponse.of(this.gateway.get(id));
+	}
+
+	@Idempotent
+	@PostMapping("/refunds")
+	Callable<ResponseEntity<PaymentResponse>> refund(@RequestBody MoneyRequest request) {
+		return () -> {
+			Payment refund = this.gateway.credit(request.accountId(), Money.parse(request.amount(), "amount", true));
+			return ResponseEntity.created(URI.create("/refunds/" + refund.id())).body(PaymentResponse.of(refund));
+		};
+	}
+
+	@GetMapping("/refunds/{id}")
+	PaymentResponse refund(@PathVariable String id) {
+		return PaymentResponse.of(this.gateway.get(id));
+	}
+
+	record MoneyRequest(String accountId, String amount) {
+	}
+
+	record PaymentResponse(String id, String accountId, String amount, String status) {
+
+		static PaymentResponse of(Payment payment) {
+			return new PaymentResponse(payment.id(), payment.accountId(), Money.format(payment.amount()),
+					payment.status());
+		}
+
+	}
+
+}
