@@ -1,5 +1,7 @@
 package dev.idempotency.sample;
 
+import java.util.Set;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
@@ -8,15 +10,17 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * HTTP Basic for every endpoint, with two demo users: {@code alice/alice} and {@code bob/bob}.
  * <p>
- * DEMO ONLY: the passwords are stored with {@code {noop}} (plain text) so that checking them costs
- * nothing and benchmarks measure the idempotency filter, not a password hash. A real service uses
- * BCrypt or Argon2 and real users.
+ * DEMO ONLY: the passwords are plain text ({@code {noop}}) so that checking them costs nothing and
+ * benchmarks measure the idempotency filter, not a password hash. The users come from a plain
+ * {@link UserDetailsService} rather than {@code InMemoryUserDetailsManager}, because the latter lets
+ * Spring Security upgrade {@code {noop}} passwords to BCrypt after the first login, which would make
+ * every later request pay for a BCrypt check. A real service uses BCrypt or Argon2 and real users.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -32,8 +36,13 @@ class SecurityConfiguration {
 
 	@Bean
 	UserDetailsService demoUsers() {
-		return new InMemoryUserDetailsManager(User.withUsername("alice").password("{noop}alice").roles("USER").build(),
-				User.withUsername("bob").password("{noop}bob").roles("USER").build());
+		Set<String> users = Set.of("alice", "bob");
+		return (username) -> {
+			if (!users.contains(username)) {
+				throw new UsernameNotFoundException(username);
+			}
+			return User.withUsername(username).password("{noop}" + username).roles("USER").build();
+		};
 	}
 
 }

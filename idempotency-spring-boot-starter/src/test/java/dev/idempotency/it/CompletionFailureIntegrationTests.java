@@ -20,6 +20,7 @@ import dev.idempotency.store.IdempotencyStore;
 import dev.idempotency.store.IdempotencyStoreException;
 import dev.idempotency.store.InMemoryIdempotencyStore;
 import dev.idempotency.store.InProgressRecord;
+import dev.idempotency.testsupport.HttpTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

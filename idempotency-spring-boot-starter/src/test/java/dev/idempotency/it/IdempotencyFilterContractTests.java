@@ -22,9 +22,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.idempotency.store.IdempotencyStore;
+import dev.idempotency.testsupport.HttpTestClient;
 
-import static dev.idempotency.it.HttpTestClient.basic;
-import static dev.idempotency.it.HttpTestClient.text;
+import static dev.idempotency.testsupport.HttpTestClient.basic;
+import static dev.idempotency.testsupport.HttpTestClient.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

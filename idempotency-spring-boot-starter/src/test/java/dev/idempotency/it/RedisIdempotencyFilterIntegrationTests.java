@@ -14,8 +14,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.idempotency.key.RecordIds;
 import dev.idempotency.store.redis.RedisIdempotencyStore;
 import dev.idempotency.testsupport.RedisTestServer;
+import dev.idempotency.testsupport.HttpTestClient;
 
-import static dev.idempotency.it.HttpTestClient.text;
+import static dev.idempotency.testsupport.HttpTestClient.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The HTTP contract with the Redis store on a real Redis, plus what only Redis can show. */

@@ -13,8 +13,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.idempotency.testsupport.RedisTestServer;
+import dev.idempotency.testsupport.HttpTestClient;
 
-import static dev.idempotency.it.HttpTestClient.text;
+import static dev.idempotency.testsupport.HttpTestClient.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The filter when Redis cannot be reached: fail closed by default, or proceed when configured. */

@@ -9,7 +9,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import static dev.idempotency.it.HttpTestClient.text;
+import dev.idempotency.testsupport.HttpTestClient;
+
+import static dev.idempotency.testsupport.HttpTestClient.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code idempotency.on-server-error=store}: 5xx answers and exceptions are kept and replayed. */

@@ -1,4 +1,4 @@
-package dev.idempotency.it;
+package dev.idempotency.testsupport;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,0 +1,270 @@
+package dev.idempotency.sample;
+
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.idempotency.sample.payments.PaymentGateway;
+
+import static dev.idempotency.sample.SampleClient.replayed;
+import static dev.idempotency.testsupport.HttpTestClient.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The sample's contract end to end over real HTTP, for each idempotency store. */
+@SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+abstract class SampleContractTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	PaymentGateway gateway;
+
+	@Autowired
+	SampleProperties properties;
+
+	SampleClient client;
+
+	String account;
+
+	@BeforeEach
+	void openAccount() {
+		this.client = new SampleClient(this.port);
+		this.account = "acc-" + UUID.randomUUID();
+		assertThat(this.client.putAccount("alice", this.account, "1000.00").statusCode()).isEqualTo(201);
+	}
+
+	@AfterEach
+	void fastGateway() {
+		this.properties.setGatewayDelay(Duration.ZERO);
+	}
+
+	static String newKey() {
+		return UUID.randomUUID().toString();
+	}
+
+	@Test
+	void paymentIsDebitedOnceAndReplayedToTheRetry() {
+		String key = newKey();
+		long debits = this.gateway.debits();
+		HttpResponse<byte[]> first = this.client.pay("alice", key, this.account, "10.00");
+		HttpResponse<byte[]> retry = this.client.pay("alice", key, this.account, "10.00");
+		assertThat(first.statusCode()).isEqualTo(201);
+		assertThat(first.headers().firstValue("Location")).hasValueSatisfying((l) -> assertThat(l).startsWith("/payments/"));
+		assertThat(text(first)).contains("\"accountId\":\"" + this.account + "\"")
+			.contains("\"amount\":\"10.00\"")
+			.contains("\"status\":\"COMPLETED\"")
+			.contains("\"id\":");
+		assertThat(replayed(first)).isFalse();
+		assertThat(retry.statusCode()).isEqualTo(201);
+		assertThat(replayed(retry)).isTrue();
+		assertThat(retry.body()).isEqualTo(first.body());
+		assertThat(retry.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+		assertThat(this.gateway.debits() - debits).isEqualTo(1);
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("990.00");
+		String location = first.headers().firstValue("Location").orElseThrow();
+		HttpResponse<byte[]> payment = this.client.http()
+			.send(this.client.http().request(location, "Authorization", dev.idempotency.testsupport.HttpTestClient.basic("alice")).GET().build());
+		assertThat(payment.statusCode()).isEqualTo(200);
+		assertThat(payment.body()).isEqualTo(first.body());
+	}
+
+	@Test
+	void sameKeyWithAnotherAmountIs422AndNothingMoves() {
+		String key = newKey();
+		this.client.pay("alice", key, this.account, "10.00");
+		HttpResponse<byte[]> other = this.client.pay("alice", key, this.account, "20.00");
+		assertThat(other.statusCode()).isEqualTo(422);
+		assertThat(text(other)).contains("https://idempotency.dev/problems/key-reused");
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("990.00");
+	}
+
+	@Test
+	void missingOrMalformedKeyIs400AndNothingMoves() {
+		HttpResponse<byte[]> missing = this.client.pay("alice", null, this.account, "10.00");
+		HttpResponse<byte[]> malformed = this.client.pay("alice", "a,b", this.account, "10.00");
+		assertThat(missing.statusCode()).isEqualTo(400);
+		assertThat(text(missing)).contains("https://idempotency.dev/problems/missing-key");
+		assertThat(malformed.statusCode()).isEqualTo(400);
+		assertThat(text(malformed)).contains("https://idempotency.dev/problems/invalid-key");
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("1000.00");
+	}
+
+	@Test
+	void duplicateDuringASlowFirstPaymentGets409() throws Exception {
+		this.properties.setGatewayDelay(Duration.ofSeconds(2));
+		String key = newKey();
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		try {
+			Future<HttpResponse<byte[]>> first = executor.submit(() -> this.client.pay("alice", key, this.account, "10.00"));
+			Thread.sleep(500);
+			HttpResponse<byte[]> duplicate = this.client.pay("alice", key, this.account, "10.00");
+			assertThat(duplicate.statusCode()).isEqualTo(409);
+			assertThat(duplicate.headers().firstValue("Retry-After")).isPresent();
+			assertThat(text(duplicate)).contains("https://idempotency.dev/problems/in-progress");
+			assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("990.00");
+	}
+
+	@Test
+	void insufficientFundsIsA422ProblemThatIsReplayedEvenAfterATopUp() {
+		String key = newKey();
+		HttpResponse<byte[]> refused = this.client.pay("alice", key, this.account, "5000.00");
+		assertThat(refused.statusCode()).isEqualTo(422);
+		assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(text(refused)).contains("https://idempotency.dev/sample/problems/insufficient-funds");
+		this.client.putAccount("alice", this.account, "10000.00");
+		HttpResponse<byte[]> retry = this.client.pay("alice", key, this.account, "5000.00");
+		assertThat(retry.statusCode()).isEqualTo(422);
+		assertThat(replayed(retry)).isTrue();
+		assertThat(retry.body()).isEqualTo(refused.body());
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("10000.00");
+	}
+
+	@Test
+	void unknownAccountIs404Problem() {
+		HttpResponse<byte[]> payment = this.client.pay("alice", newKey(), "no-such-account", "1.00");
+		HttpResponse<byte[]> account = this.client.getAccount("alice", "no-such-account");
+		assertThat(payment.statusCode()).isEqualTo(404);
+		assertThat(text(payment)).contains("https://idempotency.dev/sample/problems/account-not-found");
+		assertThat(account.statusCode()).isEqualTo(404);
+		assertThat(account.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+	}
+
+	@Test
+	void asyncRefundIsCreditedOnceAndReplayed() {
+		String key = newKey();
+		long credits = this.gateway.credits();
+		HttpResponse<byte[]> first = this.client.refund("alice", key, this.account, "5.00");
+		HttpResponse<byte[]> retry = this.client.refund("alice", key, this.account, "5.00");
+		assertThat(first.statusCode()).isEqualTo(201);
+		assertThat(first.headers().firstValue("Location")).hasValueSatisfying((l) -> assertThat(l).startsWith("/refunds/"));
+		assertThat(replayed(retry)).isTrue();
+		assertThat(retry.body()).isEqualTo(first.body());
+		assertThat(this.gateway.credits() - credits).isEqualTo(1);
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("1005.00");
+	}
+
+	@Test
+	void twoUsersWithOneKeyGetSeparatePayments() {
+		String key = newKey();
+		HttpResponse<byte[]> alice = this.client.pay("alice", key, this.account, "10.00");
+		HttpResponse<byte[]> bob = this.client.pay("bob", key, this.account, "10.00");
+		assertThat(alice.statusCode()).isEqualTo(201);
+		assertThat(bob.statusCode()).isEqualTo(201);
+		assertThat(replayed(bob)).isFalse();
+		assertThat(bob.headers().firstValue("Location")).isNotEqualTo(alice.headers().firstValue("Location"));
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("980.00");
+	}
+
+	@Test
+	void unauthenticatedRequestIs401AndLeavesTheKeyUnclaimed() {
+		String key = newKey();
+		HttpResponse<byte[]> anonymous = this.client.http().postWithKey("/payments", key,
+				"{\"accountId\":\"" + this.account + "\",\"amount\":\"10.00\"}");
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+		HttpResponse<byte[]> alice = this.client.pay("alice", key, this.account, "10.00");
+		assertThat(alice.statusCode()).isEqualTo(201);
+		assertThat(replayed(alice)).isFalse();
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("990.00");
+		assertThat(this.client.http().send(this.client.http().request("/accounts/" + this.account).GET().build())
+			.statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void thirtyTwoConcurrentRequestsWithOneKeyDebitOnce() throws Exception {
+		String key = newKey();
+		long debits = this.gateway.debits();
+		int requests = 32;
+		List<HttpResponse<byte[]>> responses = concurrently(requests, (i) -> this.client.pay("alice", key, this.account, "10.00"));
+		long executed = responses.stream().filter((r) -> r.statusCode() == 201 && !replayed(r)).count();
+		long replays = responses.stream().filter(SampleClient::replayed).count();
+		long conflicts = responses.stream().filter((r) -> r.statusCode() == 409).count();
+		System.out.printf("[exactly-once] one key: %d requests sent, %d executed, %d replayed, %d got 409, %d debits%n",
+				requests, executed, replays, conflicts, this.gateway.debits() - debits);
+		assertThat(executed).isEqualTo(1);
+		assertThat(executed + replays + conflicts).isEqualTo(requests);
+		assertThat(this.gateway.debits() - debits).isEqualTo(1);
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("990.00");
+	}
+
+	@Test
+	void fiveHundredKeysSentThreeTimesConcurrentlyDebitOncePerKey() throws Exception {
+		int keys = 500;
+		int copies = 3;
+		List<String> sends = new ArrayList<>();
+		for (int k = 0; k < keys; k++) {
+			String key = newKey();
+			for (int c = 0; c < copies; c++) {
+				sends.add(key);
+			}
+		}
+		java.util.Collections.shuffle(sends);
+		long debits = this.gateway.debits();
+		List<HttpResponse<byte[]>> responses = concurrently(sends.size(),
+				(i) -> this.client.pay("alice", sends.get(i), this.account, "1.00"));
+		long executed = responses.stream().filter((r) -> r.statusCode() == 201 && !replayed(r)).count();
+		long replays = responses.stream().filter(SampleClient::replayed).count();
+		long conflicts = responses.stream().filter((r) -> r.statusCode() == 409).count();
+		long committed = this.gateway.debits() - debits;
+		System.out.printf("[exactly-once] %d keys x %d: %d requests sent, %d executed, %d replayed, %d got 409, %d debits%n",
+				keys, copies, sends.size(), executed, replays, conflicts, committed);
+		assertThat(executed).isEqualTo(keys);
+		assertThat(executed + replays + conflicts).isEqualTo(sends.size());
+		assertThat(committed).isEqualTo(keys);
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo(new BigDecimal("1000.00").subtract(new BigDecimal(keys)));
+	}
+
+	interface Send {
+
+		HttpResponse<byte[]> send(int index) throws Exception;
+
+	}
+
+	static List<HttpResponse<byte[]>> concurrently(int requests, Send send) throws Exception {
+		int threads = Math.min(requests, 64);
+		CyclicBarrier start = new CyclicBarrier(threads);
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<HttpResponse<byte[]>>> futures = new ArrayList<>();
+			for (int i = 0; i < requests; i++) {
+				int index = i;
+				futures.add(executor.submit(() -> {
+					if (index < threads) {
+						start.await(30, TimeUnit.SECONDS);
+					}
+					return send.send(index);
+				}));
+			}
+			List<HttpResponse<byte[]>> responses = new ArrayList<>();
+			for (Future<HttpResponse<byte[]>> future : futures) {
+				responses.add(future.get(120, TimeUnit.SECONDS));
+			}
+			return responses;
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+}
