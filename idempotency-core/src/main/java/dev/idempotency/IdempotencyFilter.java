@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -187,7 +188,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		String owner = newOwnerToken();
 		ClaimResult claim;
 		try {
-			claim = this.store.claim(recordId, claimed, owner, this.lease);
+			claim = timed("claim", () -> this.store.claim(recordId, claimed, owner, this.lease));
 		}
 		catch (RuntimeException ex) {
 			storeFailed(recordId, ex, body.request(), response, chain);
@@ -317,7 +318,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 				replayable);
 		execution.finished = true;
 		try {
-			if (this.store.complete(execution.recordId, execution.owner, record, execution.retention)) {
+			if (timed("complete", () -> this.store.complete(execution.recordId, execution.owner, record, execution.retention))) {
 				this.observer.onOutcome(IdempotencyOutcome.EXECUTED);
 			}
 			else {
@@ -333,7 +334,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 	private void release(Execution execution, String reason) {
 		execution.finished = true;
 		try {
-			if (this.store.release(execution.recordId, execution.owner)) {
+			if (timed("release", () -> this.store.release(execution.recordId, execution.owner))) {
 				this.observer.onOutcome(IdempotencyOutcome.RELEASED);
 				if (logger.isDebugEnabled()) {
 					logger.debug("Released record " + RecordIds.logId(execution.recordId) + ": " + reason);
@@ -345,6 +346,22 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		}
 		catch (RuntimeException ex) {
 			unknownOutcome(execution, "releasing it failed (" + reason + "): " + ex.getMessage());
+		}
+	}
+
+	private <T> T timed(String operation, Supplier<T> call) {
+		if (this.observer == IdempotencyObserver.NONE) {
+			return call.get();
+		}
+		long start = System.nanoTime();
+		boolean failed = true;
+		try {
+			T result = call.get();
+			failed = false;
+			return result;
+		}
+		finally {
+			this.observer.onStoreCall(operation, System.nanoTime() - start, failed);
 		}
 	}
 
@@ -404,7 +421,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
 	private void extendLease(Execution execution) {
 		try {
-			if (this.store.extendLease(execution.recordId, execution.owner, this.lease)) {
+			if (timed("extend_lease", () -> this.store.extendLease(execution.recordId, execution.owner, this.lease))) {
 				this.observer.onLeaseExtended();
 			}
 			else {

@@ -18,4 +18,13 @@ public interface IdempotencyObserver {
 	default void onLeaseExtended() {
 	}
 
+	/**
+	 * Called after every store call the filter makes.
+	 * @param operation {@code claim}, {@code complete}, {@code release} or {@code extend_lease}
+	 * @param nanos how long the call took
+	 * @param failed whether it threw (failed, timed out)
+	 */
+	default void onStoreCall(String operation, long nanos, boolean failed) {
+	}
+
 }

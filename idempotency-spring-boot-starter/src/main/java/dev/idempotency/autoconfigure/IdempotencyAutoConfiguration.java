@@ -121,6 +121,11 @@ public class IdempotencyAutoConfiguration {
 				observers.forEach(IdempotencyObserver::onLeaseExtended);
 			}
 
+			@Override
+			public void onStoreCall(String operation, long nanos, boolean failed) {
+				observers.forEach((observer) -> observer.onStoreCall(operation, nanos, failed));
+			}
+
 		};
 	}
 

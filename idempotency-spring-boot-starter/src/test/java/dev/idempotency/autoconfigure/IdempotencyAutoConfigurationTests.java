@@ -583,6 +583,48 @@ class IdempotencyAutoConfigurationTests {
 	}
 
 	@Test
+	void micrometerObserverIsWiredWhenAMeterRegistryExists() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(IdempotencyMetricsAutoConfiguration.class))
+			.withBean(io.micrometer.core.instrument.simple.SimpleMeterRegistry.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MicrometerIdempotencyObserver.class);
+				Object filter = context.getBean(FilterRegistrationBean.class).getFilter();
+				assertThat(ReflectionTestUtils.getField(filter, "observer")).isSameAs(context.getBean(MicrometerIdempotencyObserver.class));
+				io.micrometer.core.instrument.MeterRegistry registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+				assertThat(registry.get(MicrometerIdempotencyObserver.REQUESTS).tag("outcome", "executed").counter().count()).isZero();
+			});
+	}
+
+	@Test
+	void noMicrometerObserverWithoutAMeterRegistryOrWhenDisabled() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(IdempotencyMetricsAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(MicrometerIdempotencyObserver.class));
+		this.contextRunner.withConfiguration(AutoConfigurations.of(IdempotencyMetricsAutoConfiguration.class))
+			.withBean(io.micrometer.core.instrument.simple.SimpleMeterRegistry.class)
+			.withPropertyValues("idempotency.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(MicrometerIdempotencyObserver.class));
+	}
+
+	@Test
+	void micrometerObserverRecordsOutcomesStoreCallsAndLeaseExtensions() {
+		io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+		MicrometerIdempotencyObserver observer = new MicrometerIdempotencyObserver(registry);
+		observer.onOutcome(IdempotencyOutcome.EXECUTED);
+		observer.onOutcome(IdempotencyOutcome.UNKNOWN_OUTCOME);
+		observer.onOutcome(IdempotencyOutcome.UNKNOWN_OUTCOME);
+		observer.onLeaseExtended();
+		observer.onStoreCall("claim", 1_000_000, false);
+		observer.onStoreCall("claim", 2_000_000, true);
+		assertThat(registry.get("idempotency.requests").tag("outcome", "executed").counter().count()).isEqualTo(1);
+		assertThat(registry.get("idempotency.requests").tag("outcome", "unknown_outcome").counter().count()).isEqualTo(2);
+		assertThat(registry.get("idempotency.lease.extensions").counter().count()).isEqualTo(1);
+		assertThat(registry.get("idempotency.store.calls").tag("operation", "claim").tag("result", "success").timer().count()).isEqualTo(1);
+		assertThat(registry.get("idempotency.store.calls").tag("operation", "claim").tag("result", "failure").timer().count()).isEqualTo(1);
+		assertThat(registry.get("idempotency.requests").counters()).hasSize(IdempotencyOutcome.values().length);
+	}
+
+	@Test
 	void spec12_malformedHandlerRetentionFailsStartUp() {
 		this.contextRunner
 			.withConfiguration(AutoConfigurations.of(

@@ -46,6 +46,9 @@ abstract class IdempotencyFilterContractTests {
 	@Autowired
 	IdempotencyStore store;
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
 	HttpTestClient http;
 
 	@BeforeEach
@@ -233,6 +236,7 @@ abstract class IdempotencyFilterContractTests {
 			HttpResponse<byte[]> duplicate = this.http.postWithKey("/it/slow/" + gate, key, "{}");
 			assertThat(duplicate.statusCode()).as("still in flight after more than twice the 1 s lease").isEqualTo(409);
 			assertThat(counting().leaseExtensions.get()).isGreaterThan(extensions);
+			assertThat(this.meters.get("idempotency.lease.extensions").counter().count()).isPositive();
 			TestController.gates.get(gate).countDown();
 			assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
 		}
@@ -470,6 +474,34 @@ abstract class IdempotencyFilterContractTests {
 		assertThat(replayed(replay)).isTrue();
 		assertThat(replay.body()).isEqualTo(first.body());
 		assertThat(this.executions.count(handler, key)).isEqualTo(1);
+	}
+
+	@Test
+	void metricsCountOutcomesAndTimeStoreCallsWithoutKeysInTags() {
+		double executed = count("executed");
+		double replayed = count("replayed");
+		double mismatch = count("mismatch");
+		double invalid = count("invalid_key");
+		long claims = this.meters.get("idempotency.store.calls").tag("operation", "claim").tag("result", "success").timer().count();
+		String key = newKey();
+		this.http.postWithKey("/it/payments", key, "{\"amount\":\"1\"}");
+		this.http.postWithKey("/it/payments", key, "{\"amount\":\"1\"}");
+		this.http.postWithKey("/it/payments", key, "{\"amount\":\"2\"}");
+		this.http.post("/it/payments", "{}");
+		assertThat(count("executed") - executed).isEqualTo(1);
+		assertThat(count("replayed") - replayed).isEqualTo(1);
+		assertThat(count("mismatch") - mismatch).isEqualTo(1);
+		assertThat(count("invalid_key") - invalid).isEqualTo(1);
+		assertThat(this.meters.get("idempotency.store.calls").tag("operation", "claim").tag("result", "success").timer().count()
+				- claims).isEqualTo(3);
+		assertThat(this.meters.get("idempotency.store.calls").tag("operation", "complete").timer().count()).isPositive();
+		this.meters.getMeters().stream().filter((meter) -> meter.getId().getName().startsWith("idempotency."))
+			.flatMap((meter) -> meter.getId().getTags().stream())
+			.forEach((tag) -> assertThat(tag.getValue()).doesNotContain(key).doesNotContain("alice"));
+	}
+
+	private double count(String outcome) {
+		return this.meters.get("idempotency.requests").tag("outcome", outcome).counter().count();
 	}
 
 	void awaitExecutions(String handler, String key, int count) throws InterruptedException {
