@@ -142,6 +142,17 @@ public final class RedisTestServer {
 		}
 	}
 
+	/** Like {@link #command(String...)}, for any Redis server, e.g. one a test started itself. */
+	public static @Nullable String command(String host, int port, String... args) {
+		try {
+			return roundTrip(host, port, COMMAND_CONNECT_TIMEOUT_MILLIS, COMMAND_READ_TIMEOUT_MILLIS, args);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Redis command " + String.join(" ", args) + " to " + host + ":" + port
+					+ " failed", ex);
+		}
+	}
+
 	/** Returns a loopback port that nothing listened on at the time of the call. */
 	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
