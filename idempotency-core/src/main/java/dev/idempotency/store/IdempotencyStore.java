@@ -37,6 +37,13 @@ public interface IdempotencyStore {
 	 */
 	boolean extendLease(String recordId, String ownerToken, Duration lease);
 
+	/**
+	 * Deletes the record whatever its state and owner: the operator's tool for a key stuck in progress
+	 * after a crash. Never used on the request path.
+	 * @return {@code false} when there was no record
+	 */
+	boolean delete(String recordId);
+
 	/** The record held under {@code recordId}, if any: for operators and tests, never on the request path. */
 	@Nullable IdempotencyRecord find(String recordId);
 

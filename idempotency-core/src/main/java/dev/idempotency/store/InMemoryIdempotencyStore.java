@@ -63,6 +63,12 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean delete(String recordId) {
+		Entry removed = this.entries.remove(recordId);
+		return removed != null && !removed.expiredAt(this.nanoClock.getAsLong());
+	}
+
+	@Override
 	public @Nullable IdempotencyRecord find(String recordId) {
 		Entry entry = this.entries.get(recordId);
 		return (entry == null || entry.expiredAt(this.nanoClock.getAsLong())) ? null : entry.record;

@@ -252,6 +252,28 @@ public abstract class IdempotencyStoreContractTests {
 	}
 
 	@Test
+	protected void operatorDeleteRemovesInProgressAndCompletedRecordsWhateverTheOwner() {
+		String inFlight = newRecordId();
+		String owner = newOwner();
+		assertThat(this.store.claim(inFlight, inProgress("v1:fp"), owner, LONG_LEASE).isClaimed()).isTrue();
+		String done = newRecordId();
+		String doneOwner = newOwner();
+		InProgressRecord claimed = inProgress("v1:fp");
+		assertThat(this.store.claim(done, claimed, doneOwner, LONG_LEASE).isClaimed()).isTrue();
+		assertThat(this.store.complete(done, doneOwner, completed(claimed.createdAt(), "v1:fp"), LONG_RETENTION)).isTrue();
+
+		assertThat(this.store.delete(inFlight)).isTrue();
+		assertThat(this.store.delete(done)).isTrue();
+		assertThat(this.store.delete(newRecordId())).isFalse();
+
+		assertThat(this.store.find(inFlight)).isNull();
+		assertThat(this.store.find(done)).isNull();
+		assertThat(this.store.complete(inFlight, owner, completed(now(), "v1:fp"), LONG_RETENTION))
+			.as("the deleted execution's owner can no longer complete").isFalse();
+		assertThat(this.store.claim(inFlight, inProgress("v1:fp"), newOwner(), LONG_LEASE).isClaimed()).isTrue();
+	}
+
+	@Test
 	protected void spec5_releaseOfAnIdNeverClaimedFails() {
 		String id = newRecordId();
 

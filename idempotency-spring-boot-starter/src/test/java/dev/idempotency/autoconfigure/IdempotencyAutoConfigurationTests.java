@@ -625,6 +625,18 @@ class IdempotencyAutoConfigurationTests {
 	}
 
 	@Test
+	void idempotencyEndpointIsOptIn() {
+		WebApplicationContextRunner runner = this.contextRunner.withConfiguration(AutoConfigurations.of(
+				dev.idempotency.autoconfigure.actuate.IdempotencyEndpointAutoConfiguration.class,
+				org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration.class));
+		runner.run((context) -> assertThat(context)
+			.doesNotHaveBean(dev.idempotency.autoconfigure.actuate.IdempotencyEndpoint.class));
+		runner.withPropertyValues("management.endpoint.idempotency.access=UNRESTRICTED",
+				"management.endpoints.web.exposure.include=idempotency")
+			.run((context) -> assertThat(context).hasSingleBean(dev.idempotency.autoconfigure.actuate.IdempotencyEndpoint.class));
+	}
+
+	@Test
 	void spec12_malformedHandlerRetentionFailsStartUp() {
 		this.contextRunner
 			.withConfiguration(AutoConfigurations.of(

@@ -79,6 +79,11 @@ class CompletionFailureIntegrationTests {
 				}
 
 				@Override
+				public boolean delete(String recordId) {
+					return memory.delete(recordId);
+				}
+
+				@Override
 				public IdempotencyRecord find(String recordId) {
 					return memory.find(recordId);
 				}

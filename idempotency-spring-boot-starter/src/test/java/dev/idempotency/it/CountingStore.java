@@ -61,6 +61,11 @@ public class CountingStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean delete(String recordId) {
+		return this.delegate.delete(recordId);
+	}
+
+	@Override
 	public @Nullable IdempotencyRecord find(String recordId) {
 		return this.delegate.find(recordId);
 	}

@@ -33,7 +33,7 @@ public class TestApplication {
 	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
 		http.csrf(AbstractHttpConfigurer::disable)
 			.httpBasic(Customizer.withDefaults())
-			.authorizeHttpRequests((requests) -> requests.requestMatchers("/it/secure/**")
+			.authorizeHttpRequests((requests) -> requests.requestMatchers("/it/secure/**", "/actuator/**")
 				.authenticated()
 				.anyRequest()
 				.permitAll());

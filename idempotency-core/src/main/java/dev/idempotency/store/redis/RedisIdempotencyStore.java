@@ -119,6 +119,12 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean delete(String recordId) {
+		Long deleted = call("delete", this.redis.delete(redisKey(recordId)).flux());
+		return deleted != null && deleted > 0;
+	}
+
+	@Override
 	public @Nullable IdempotencyRecord find(String recordId) {
 		byte[] stored = call("find",
 				this.redis.execute((connection) -> connection.hashCommands()
