@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@code redis-server} process of a test's own, on a loopback port, that the test can stop and start
  * again (to show recovery from an outage). No persistence: a restart loses every key. Needs the
@@ -22,24 +24,56 @@ public final class RedisProcess implements AutoCloseable {
 
 	private final Path directory;
 
-	private Process process;
+	private final @Nullable Path sentinelConfig;
 
-	private RedisProcess(int port, List<String> extraArguments) throws IOException {
+	private @Nullable Process process;
+
+	private RedisProcess(int port, List<String> extraArguments, @Nullable String sentinelConfig) throws IOException {
 		this.port = port;
 		this.extraArguments = extraArguments;
 		this.directory = Files.createTempDirectory("redis-" + port + "-");
+		this.sentinelConfig = (sentinelConfig != null)
+				? Files.writeString(this.directory.resolve("sentinel.conf"), sentinelConfig) : null;
 	}
 
 	/** Starts {@code redis-server} on a free port, with any extra arguments, e.g. {@code --replicaof}. */
 	public static RedisProcess launch(String... extraArguments) {
 		try {
-			RedisProcess redis = new RedisProcess(RedisTestServer.freePort(), List.of(extraArguments));
+			RedisProcess redis = new RedisProcess(RedisTestServer.freePort(), List.of(extraArguments), null);
 			redis.start();
 			return redis;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Starts a Sentinel on a free port that monitors {@code master} at {@code 127.0.0.1:masterPort} with
+	 * quorum 1, declares it down after 500 ms and fails over quickly.
+	 */
+	public static RedisProcess launchSentinel(String master, int masterPort) {
+		String config = String.join("\n", "sentinel monitor " + master + " 127.0.0.1 " + masterPort + " 1",
+				"sentinel down-after-milliseconds " + master + " 500", "sentinel failover-timeout " + master + " 5000",
+				"sentinel parallel-syncs " + master + " 1", "");
+		try {
+			RedisProcess sentinel = new RedisProcess(RedisTestServer.freePort(), List.of(), config);
+			sentinel.start();
+			return sentinel;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Freezes the process (SIGSTOP): it keeps its connections but answers nothing, like a stalled host. */
+	public void pause() {
+		signal("-STOP");
+	}
+
+	/** Lets a {@link #pause() paused} process run again (SIGCONT). */
+	public void resume() {
+		signal("-CONT");
 	}
 
 	public int port() {
@@ -53,8 +87,16 @@ public final class RedisProcess implements AutoCloseable {
 
 	/** Starts the server again on the same port, after {@link #stop()}. */
 	public synchronized void start() {
-		List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(this.port), "--bind",
-				"127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.directory.toString()));
+		List<String> command = new ArrayList<>();
+		command.add("redis-server");
+		if (this.sentinelConfig != null) {
+			command.addAll(List.of(this.sentinelConfig.toString(), "--sentinel"));
+		}
+		else {
+			command.addAll(List.of("--save", "", "--appendonly", "no"));
+		}
+		command.addAll(List.of("--port", Integer.toString(this.port), "--bind", "127.0.0.1", "--dir",
+				this.directory.toString()));
 		command.addAll(this.extraArguments);
 		File log = this.directory.resolve("redis.log").toFile();
 		try {
@@ -93,6 +135,23 @@ public final class RedisProcess implements AutoCloseable {
 	@Override
 	public void close() {
 		stop();
+	}
+
+	private void signal(String signal) {
+		Process running = this.process;
+		if (running == null) {
+			throw new IllegalStateException("redis-server on port " + this.port + " is not running");
+		}
+		try {
+			new ProcessBuilder("kill", signal, Long.toString(running.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static void sleep(long millis) {

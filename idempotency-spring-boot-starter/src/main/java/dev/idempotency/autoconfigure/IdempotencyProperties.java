@@ -284,6 +284,18 @@ public class IdempotencyProperties {
 		 */
 		private Duration timeout = Duration.ofSeconds(2);
 
+		/**
+		 * Durable completion (Redis store): after storing an answer, wait (Redis WAIT) until this many
+		 * replicas have it before sending it. 0 turns it off. Standalone or Sentinel only, not Cluster.
+		 */
+		private int durableReplicas;
+
+		/**
+		 * How long durable completion waits for the replicas. When it passes, the answer is sent anyway,
+		 * and a warning is logged and counted.
+		 */
+		private Duration durableTimeout = Duration.ofSeconds(1);
+
 		public StoreType getType() {
 			return this.type;
 		}
@@ -298,6 +310,22 @@ public class IdempotencyProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+		public int getDurableReplicas() {
+			return this.durableReplicas;
+		}
+
+		public void setDurableReplicas(int durableReplicas) {
+			this.durableReplicas = durableReplicas;
+		}
+
+		public Duration getDurableTimeout() {
+			return this.durableTimeout;
+		}
+
+		public void setDurableTimeout(Duration durableTimeout) {
+			this.durableTimeout = durableTimeout;
 		}
 
 	}

@@ -39,15 +39,38 @@ class RedisStoreConfiguration {
 					+ " but the Redis connection factory is a " + connectionFactory.getClass().getName()
 					+ ". Use Lettuce (the default of spring-boot-starter-data-redis) or define an IdempotencyStore bean.");
 		}
+		IdempotencyProperties.Store store = properties.getStore();
 		logger.info("Idempotency store: Redis (key prefix '" + properties.getKeyPrefix() + "', call timeout "
-				+ properties.getStore().getTimeout() + ")");
-		return new RedisIdempotencyStore(reactiveConnectionFactory, properties.getKeyPrefix(),
-				properties.getStore().getTimeout());
+				+ store.getTimeout() + ((store.getDurableReplicas() > 0) ? ", durable completion on "
+						+ store.getDurableReplicas() + " replica(s) within " + store.getDurableTimeout() : "")
+				+ ")");
+		return new RedisIdempotencyStore(reactiveConnectionFactory, properties.getKeyPrefix(), store.getTimeout(),
+				store.getDurableReplicas(), store.getDurableTimeout());
 	}
 
 	@Bean
 	RedisEvictionPolicyCheck idempotencyRedisEvictionPolicyCheck(ObjectProvider<IdempotencyStore> store) {
 		return new RedisEvictionPolicyCheck(store);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+	static class RedisStoreMetricsConfiguration {
+
+		/** {@code idempotency.store.unreplicated.completions}: durable completions WAIT could not confirm. */
+		@Bean
+		io.micrometer.core.instrument.binder.MeterBinder idempotencyRedisStoreMetrics(ObjectProvider<IdempotencyStore> store) {
+			return (registry) -> {
+				if (store.getIfAvailable() instanceof RedisIdempotencyStore redisStore) {
+					io.micrometer.core.instrument.FunctionCounter
+						.builder("idempotency.store.unreplicated.completions", redisStore,
+								RedisIdempotencyStore::unreplicatedCompletions)
+						.description("Durable completions that the configured replicas did not acknowledge in time")
+						.register(registry);
+				}
+			};
+		}
+
 	}
 
 	static final class RedisStoreTypeCondition extends SpringBootCondition {

@@ -61,7 +61,8 @@ class IdempotencyAutoConfigurationTests {
 			"idempotency.lease", "idempotency.retention", "idempotency.lease-heartbeat", "idempotency.retry-after",
 			"idempotency.on-store-failure", "idempotency.on-server-error", "idempotency.max-request-body",
 			"idempotency.max-response-body", "idempotency.replayed-headers", "idempotency.fingerprinted-headers",
-			"idempotency.filter-order", "idempotency.store.type", "idempotency.store.timeout");
+			"idempotency.filter-order", "idempotency.store.type", "idempotency.store.timeout",
+			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout");
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class));
@@ -300,6 +301,8 @@ class IdempotencyAutoConfigurationTests {
 			assertThat(properties.getFilterOrder()).isNull();
 			assertThat(properties.getStore().getType()).isEqualTo(StoreType.AUTO);
 			assertThat(properties.getStore().getTimeout()).isEqualTo(Duration.ofSeconds(2));
+			assertThat(properties.getStore().getDurableReplicas()).isZero();
+			assertThat(properties.getStore().getDurableTimeout()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(settings).usingRecursiveComparison().isEqualTo(defaults);
 		});
 	}
@@ -315,7 +318,8 @@ class IdempotencyAutoConfigurationTests {
 					"idempotency.max-request-body=2MB", "idempotency.max-response-body=512KB",
 					"idempotency.replayed-headers=X-Request-Id", "idempotency.fingerprinted-headers=X-Tenant",
 					"idempotency.filter-order=5", "idempotency.store.type=in-memory",
-					"idempotency.store.timeout=750ms")
+					"idempotency.store.timeout=750ms", "idempotency.store.durable-replicas=2",
+					"idempotency.store.durable-timeout=250ms")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				IdempotencyProperties properties = context.getBean(IdempotencyProperties.class);
@@ -338,6 +342,8 @@ class IdempotencyAutoConfigurationTests {
 				assertThat(properties.getFilterOrder()).isEqualTo(5);
 				assertThat(properties.getStore().getType()).isEqualTo(StoreType.IN_MEMORY);
 				assertThat(properties.getStore().getTimeout()).isEqualTo(Duration.ofMillis(750));
+				assertThat(properties.getStore().getDurableReplicas()).isEqualTo(2);
+				assertThat(properties.getStore().getDurableTimeout()).isEqualTo(Duration.ofMillis(250));
 
 				IdempotencySettings settings = properties.toSettings();
 				assertThat(settings.getHeaderName()).isEqualTo("X-Idempotency-Key");

@@ -4,18 +4,31 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.serializer.RedisSerializationContext;
 import org.springframework.util.Assert;
 
+import dev.idempotency.key.RecordIds;
 import dev.idempotency.store.ClaimResult;
 import dev.idempotency.store.CompletedRecord;
 import dev.idempotency.store.IdempotencyRecord;
@@ -72,6 +85,8 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 
 	private static final byte[] RECORD_FIELD = { 'r' };
 
+	private static final Log logger = LogFactory.getLog(RedisIdempotencyStore.class);
+
 	private final ReactiveRedisConnectionFactory connectionFactory;
 
 	private final ReactiveRedisTemplate<byte[], byte[]> redis;
@@ -80,6 +95,14 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 
 	private final Duration timeout;
 
+	private final int durableReplicas;
+
+	private final Duration durableTimeout;
+
+	private final AtomicLong unreplicatedCompletions = new AtomicLong();
+
+	private final @Nullable RedisTemplate<byte[], byte[]> blockingRedis;
+
 	private volatile boolean connected;
 
 	/**
@@ -87,11 +110,44 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	 * @param timeout the longest any store call may wait for Redis
 	 */
 	public RedisIdempotencyStore(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, Duration timeout) {
+		this(connectionFactory, keyPrefix, timeout, 0, Duration.ZERO);
+	}
+
+	/**
+	 * A store with durable completion: after each completion write it sends {@code WAIT durableReplicas
+	 * durableTimeout}, so the answer is only sent once that many replicas have the record, or the
+	 * timeout passed. When the timeout passes first, the answer is sent all the same (the handler's work
+	 * is done), a warning is logged and {@link #unreplicatedCompletions()} counts it. Needs Lettuce with
+	 * its shared connection (the default), on a standalone or Sentinel-managed primary: {@code WAIT}
+	 * counts the writes of the connection it is sent on.
+	 * @param durableReplicas how many replicas must acknowledge a completion; {@code 0} turns it off
+	 */
+	public RedisIdempotencyStore(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, Duration timeout,
+			int durableReplicas, Duration durableTimeout) {
 		Assert.isTrue(timeout.toMillis() > 0, "timeout must be positive");
+		Assert.isTrue(durableReplicas >= 0, "durableReplicas must not be negative");
+		if (durableReplicas > 0) {
+			Assert.isTrue(durableTimeout.toMillis() > 0, "durableTimeout must be positive");
+			Assert.state(connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.getShareNativeConnection()
+					&& !lettuce.isClusterAware(),
+					"Durable completion (WAIT) needs a LettuceConnectionFactory with a shared native connection on a"
+							+ " standalone or Sentinel-managed Redis; it is not supported on Redis Cluster");
+		}
 		this.connectionFactory = connectionFactory;
 		this.redis = new ReactiveRedisTemplate<>(connectionFactory, RedisSerializationContext.byteArray());
 		this.keyPrefix = keyPrefix;
 		this.timeout = timeout;
+		this.durableReplicas = durableReplicas;
+		this.durableTimeout = durableTimeout;
+		this.blockingRedis = (durableReplicas > 0) ? blockingTemplate((RedisConnectionFactory) connectionFactory) : null;
+	}
+
+	private static RedisTemplate<byte[], byte[]> blockingTemplate(RedisConnectionFactory connectionFactory) {
+		RedisTemplate<byte[], byte[]> template = new RedisTemplate<>();
+		template.setConnectionFactory(connectionFactory);
+		template.setEnableDefaultSerializer(false);
+		template.afterPropertiesSet();
+		return template;
 	}
 
 	@Override
@@ -103,8 +159,77 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
+		if (this.durableReplicas > 0) {
+			return completeDurably(recordId, ownerToken, record, retention);
+		}
 		return isOne(call("complete", this.redis.execute(COMPLETE, key(recordId),
 				List.of(ascii(ownerToken), RecordCodec.encode(record), millis(retention)))));
+	}
+
+	/** How many completions were not acknowledged by the configured number of replicas in time. */
+	public long unreplicatedCompletions() {
+		return this.unreplicatedCompletions.get();
+	}
+
+	/**
+	 * The completion script and {@code WAIT}, on one connection (Lettuce's shared one): {@code WAIT} counts
+	 * the writes of the connection it is sent on. Runs off the caller's thread so the timeout bounds it.
+	 */
+	private boolean completeDurably(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
+		byte[][] keyAndArgs = { redisKey(recordId), ascii(ownerToken), RecordCodec.encode(record), millis(retention) };
+		long[] reply;
+		try {
+			reply = Mono.fromCallable(() -> this.blockingRedis.execute((RedisCallback<long[]>) (connection) -> {
+				@SuppressWarnings("unchecked")
+				RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+					.getNativeConnection();
+				Long completed = evalSha(commands, COMPLETE, keyAndArgs);
+				if (completed == null || completed != 1L) {
+					return new long[] { 0, 0 };
+				}
+				Long acknowledged = await(commands.waitForReplication(this.durableReplicas, this.durableTimeout.toMillis()));
+				return new long[] { 1, (acknowledged != null) ? acknowledged : -1 };
+			})).subscribeOn(Schedulers.boundedElastic()).block(this.timeout.plus(this.durableTimeout));
+		}
+		catch (RuntimeException ex) {
+			throw new IdempotencyStoreException("Redis complete failed: " + ex.getMessage(), ex);
+		}
+		if (reply == null || reply[0] != 1L) {
+			return false;
+		}
+		if (reply[1] < this.durableReplicas) {
+			this.unreplicatedCompletions.incrementAndGet();
+			logger.warn("Completion of record " + RecordIds.logId(recordId) + " was acknowledged by " + reply[1] + " of "
+					+ this.durableReplicas + " replicas within " + this.durableTimeout
+					+ "; the answer is sent, but a failover now could lose the record");
+		}
+		return true;
+	}
+
+	private static @Nullable Long evalSha(RedisClusterAsyncCommands<byte[], byte[]> commands, RedisScript<Long> script,
+			byte[][] keyAndArgs) {
+		byte[][] keys = { keyAndArgs[0] };
+		byte[][] args = java.util.Arrays.copyOfRange(keyAndArgs, 1, keyAndArgs.length);
+		try {
+			return await(commands.<Long>evalsha(script.getSha1(), ScriptOutputType.INTEGER, keys, args));
+		}
+		catch (RedisNoScriptException ex) {
+			return await(commands.<Long>eval(script.getScriptAsString().getBytes(StandardCharsets.UTF_8),
+					ScriptOutputType.INTEGER, keys, args));
+		}
+	}
+
+	private static <T> @Nullable T await(RedisFuture<T> future) {
+		try {
+			return future.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex.getCause());
+		}
 	}
 
 	@Override
