@@ -2,6 +2,9 @@ package dev.idempotency.sample;
 
 import java.math.BigDecimal;
 
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
 /** Amounts are decimal strings with at most two fraction digits, never floating point. */
 public final class Money {
 
@@ -12,7 +15,18 @@ public final class Money {
 	 * @throws InvalidAmountException when the text is not a decimal with at most two fraction digits, or
 	 * is negative (or zero, when {@code positive})
 	 */
-	public static BigDecimal parse(String text, String field, boolean positive) {
+	public static BigDecimal parse(@Nullable JsonNode value, String field, boolean positive) {
+		if (value == null || !value.isString()) {
+			throw new InvalidAmountException(field + " must be a decimal string such as \"10.00\", not a JSON number");
+		}
+		return parse(value.stringValue(), field, positive);
+	}
+
+	/**
+	 * @throws InvalidAmountException when the text is not a decimal with at most two fraction digits, or
+	 * is negative (or zero, when {@code positive})
+	 */
+	public static BigDecimal parse(@Nullable String text, String field, boolean positive) {
 		BigDecimal amount;
 		try {
 			amount = new BigDecimal(text);

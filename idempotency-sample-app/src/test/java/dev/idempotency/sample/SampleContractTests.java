@@ -152,6 +152,45 @@ abstract class SampleContractTests {
 	}
 
 	@Test
+	void malformedMoneyRequestsAre400ProblemsAndNothingMoves() {
+		HttpResponse<byte[]> noAccount = this.client.http().postWithKey("/payments", newKey(), "{\"amount\":\"1.00\"}",
+				"Authorization", dev.idempotency.testsupport.HttpTestClient.basic("alice"));
+		HttpResponse<byte[]> numberAmount = this.client.http().postWithKey("/payments", newKey(),
+				"{\"accountId\":\"" + this.account + "\",\"amount\":10.5}", "Authorization",
+				dev.idempotency.testsupport.HttpTestClient.basic("alice"));
+		HttpResponse<byte[]> threeDecimals = this.client.pay("alice", newKey(), this.account, "1.001");
+		HttpResponse<byte[]> notJson = this.client.http().postWithKey("/refunds", newKey(), "not json", "Authorization",
+				dev.idempotency.testsupport.HttpTestClient.basic("alice"));
+		assertThat(noAccount.statusCode()).isEqualTo(400);
+		assertThat(text(noAccount)).contains("https://idempotency.dev/sample/problems/invalid-request");
+		assertThat(numberAmount.statusCode()).isEqualTo(400);
+		assertThat(text(numberAmount)).contains("https://idempotency.dev/sample/problems/invalid-amount");
+		assertThat(threeDecimals.statusCode()).isEqualTo(400);
+		assertThat(notJson.statusCode()).isEqualTo(400);
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("1000.00");
+	}
+
+	@Test
+	void paymentsAndRefundsAreLookedUpSeparately() {
+		String payment = this.client.pay("alice", newKey(), this.account, "1.00").headers().firstValue("Location").orElseThrow();
+		String refund = this.client.refund("alice", newKey(), this.account, "1.00").headers().firstValue("Location").orElseThrow();
+		String paymentId = payment.substring(payment.lastIndexOf('/') + 1);
+		String refundId = refund.substring(refund.lastIndexOf('/') + 1);
+		HttpResponse<byte[]> refundAsPayment = get("/payments/" + refundId);
+		HttpResponse<byte[]> paymentAsRefund = get("/refunds/" + paymentId);
+		assertThat(get(refund).statusCode()).isEqualTo(200);
+		assertThat(refundAsPayment.statusCode()).isEqualTo(404);
+		assertThat(text(refundAsPayment)).contains("https://idempotency.dev/sample/problems/payment-not-found");
+		assertThat(paymentAsRefund.statusCode()).isEqualTo(404);
+		assertThat(text(paymentAsRefund)).contains("https://idempotency.dev/sample/problems/refund-not-found");
+	}
+
+	private HttpResponse<byte[]> get(String path) {
+		return this.client.http()
+			.send(this.client.http().request(path, "Authorization", dev.idempotency.testsupport.HttpTestClient.basic("alice")).GET().build());
+	}
+
+	@Test
 	void asyncRefundIsCreditedOnceAndReplayed() {
 		String key = newKey();
 		long credits = this.gateway.credits();

@@ -1,5 +1,8 @@
 package dev.idempotency.sample.accounts;
 
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -34,7 +37,7 @@ class AccountController {
 		return AccountResponse.of(this.accounts.get(id));
 	}
 
-	record BalanceRequest(String balance) {
+	record BalanceRequest(@Nullable JsonNode balance) {
 	}
 
 	record AccountResponse(String id, String balance) {

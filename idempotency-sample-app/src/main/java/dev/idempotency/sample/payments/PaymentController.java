@@ -3,6 +3,9 @@ package dev.idempotency.sample.payments;
 import java.net.URI;
 import java.util.concurrent.Callable;
 
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -11,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.idempotency.Idempotent;
+import dev.idempotency.sample.InvalidRequestException;
 import dev.idempotency.sample.Money;
 
 /**
@@ -30,30 +34,39 @@ class PaymentController {
 	@Idempotent
 	@PostMapping("/payments")
 	ResponseEntity<PaymentResponse> pay(@RequestBody MoneyRequest request) {
-		Payment payment = this.gateway.debit(request.accountId(), Money.parse(request.amount(), "amount", true));
+		Payment payment = this.gateway.debit(request.requiredAccountId(), Money.parse(request.amount(), "amount", true));
 		return ResponseEntity.created(URI.create("/payments/" + payment.id())).body(PaymentResponse.of(payment));
 	}
 
 	@GetMapping("/payments/{id}")
 	PaymentResponse payment(@PathVariable String id) {
-		return PaymentResponse.of(this.gateway.get(id));
+		return PaymentResponse.of(this.gateway.payment(id));
 	}
 
 	@Idempotent
 	@PostMapping("/refunds")
 	Callable<ResponseEntity<PaymentResponse>> refund(@RequestBody MoneyRequest request) {
 		return () -> {
-			Payment refund = this.gateway.credit(request.accountId(), Money.parse(request.amount(), "amount", true));
+			Payment refund = this.gateway.credit(request.requiredAccountId(), Money.parse(request.amount(), "amount", true));
 			return ResponseEntity.created(URI.create("/refunds/" + refund.id())).body(PaymentResponse.of(refund));
 		};
 	}
 
 	@GetMapping("/refunds/{id}")
 	PaymentResponse refund(@PathVariable String id) {
-		return PaymentResponse.of(this.gateway.get(id));
+		return PaymentResponse.of(this.gateway.refund(id));
 	}
 
-	record MoneyRequest(String accountId, String amount) {
+	/** A payment or refund request; amounts are decimal strings, never JSON numbers. */
+	record MoneyRequest(@Nullable String accountId, @Nullable JsonNode amount) {
+
+		String requiredAccountId() {
+			if (this.accountId == null || this.accountId.isBlank()) {
+				throw new InvalidRequestException("accountId is required");
+			}
+			return this.accountId;
+		}
+
 	}
 
 	record PaymentResponse(String id, String accountId, String amount, String status) {

@@ -25,6 +25,8 @@ public class PaymentGateway {
 
 	private final Map<String, Payment> payments = new ConcurrentHashMap<>();
 
+	private final Map<String, Payment> refunds = new ConcurrentHashMap<>();
+
 	private final AtomicLong debits = new AtomicLong();
 
 	private final AtomicLong credits = new AtomicLong();
@@ -38,22 +40,30 @@ public class PaymentGateway {
 		awaitGateway();
 		this.accounts.debit(accountId, amount);
 		this.debits.incrementAndGet();
-		return record(accountId, amount);
+		return record(this.payments, accountId, amount);
 	}
 
 	public Payment credit(String accountId, BigDecimal amount) {
 		awaitGateway();
 		this.accounts.credit(accountId, amount);
 		this.credits.incrementAndGet();
-		return record(accountId, amount);
+		return record(this.refunds, accountId, amount);
 	}
 
-	public Payment get(String id) {
+	public Payment payment(String id) {
 		Payment payment = this.payments.get(id);
 		if (payment == null) {
-			throw new PaymentNotFoundException(id);
+			throw new PaymentNotFoundException("payment", id);
 		}
 		return payment;
+	}
+
+	public Payment refund(String id) {
+		Payment refund = this.refunds.get(id);
+		if (refund == null) {
+			throw new PaymentNotFoundException("refund", id);
+		}
+		return refund;
 	}
 
 	/** How many debits this instance committed. */
@@ -66,9 +76,9 @@ public class PaymentGateway {
 		return this.credits.get();
 	}
 
-	private Payment record(String accountId, BigDecimal amount) {
+	private static Payment record(Map<String, Payment> records, String accountId, BigDecimal amount) {
 		Payment payment = new Payment(UUID.randomUUID().toString(), accountId, amount, "COMPLETED");
-		this.payments.put(payment.id(), payment);
+		records.put(payment.id(), payment);
 		return payment;
 	}
 

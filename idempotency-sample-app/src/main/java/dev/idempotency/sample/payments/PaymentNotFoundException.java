@@ -1,10 +1,18 @@
 package dev.idempotency.sample.payments;
 
-/** No payment or refund has the given id. */
+/** No payment (or refund) has the given id. */
 public class PaymentNotFoundException extends RuntimeException {
 
-	public PaymentNotFoundException(String id) {
-		super("No payment " + id);
+	private final String kind;
+
+	public PaymentNotFoundException(String kind, String id) {
+		super("No " + kind + " " + id);
+		this.kind = kind;
+	}
+
+	/** {@code payment} or {@code refund}. */
+	public String kind() {
+		return this.kind;
 	}
 
 }

@@ -8,6 +8,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.idempotency.sample.InvalidRequestException;
 import dev.idempotency.sample.Money;
 import dev.idempotency.sample.accounts.AccountNotFoundException;
 import dev.idempotency.sample.accounts.InsufficientFundsException;
@@ -31,7 +32,14 @@ class SampleProblems {
 
 	@ExceptionHandler
 	ProblemDetail paymentNotFound(PaymentNotFoundException ex) {
-		return problem(HttpStatus.NOT_FOUND, "payment-not-found", "Payment not found", ex.getMessage());
+		return ex.kind().equals("refund")
+				? problem(HttpStatus.NOT_FOUND, "refund-not-found", "Refund not found", ex.getMessage())
+				: problem(HttpStatus.NOT_FOUND, "payment-not-found", "Payment not found", ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail invalidRequest(InvalidRequestException ex) {
+		return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request body", ex.getMessage());
 	}
 
 	@ExceptionHandler
@@ -42,7 +50,7 @@ class SampleProblems {
 	@ExceptionHandler
 	ProblemDetail unreadable(HttpMessageNotReadableException ex) {
 		return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request body",
-				"The body must be JSON such as {\"accountId\":\"acc-1\",\"amount\":\"10.00\"}");
+				"The request body is missing or is not the JSON object this endpoint expects");
 	}
 
 	private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
