@@ -221,8 +221,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 						null, IdempotencyOutcome.NOT_REPLAYABLE, request, response);
 			}
 			else {
-				this.replayer.replay(completed, response);
 				this.observer.onOutcome(IdempotencyOutcome.REPLAYED);
+				this.replayer.replay(completed, response);
 			}
 			return;
 		}
@@ -374,8 +374,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
 	private void reject(IdempotencyProblem problem, String detail, @Nullable Duration retryAfter,
 			IdempotencyOutcome outcome, HttpServletRequest request, HttpServletResponse response) throws IOException {
-		ProblemResponses.write(response, problem, detail, retryAfter, request.getRequestURI());
 		this.observer.onOutcome(outcome);
+		ProblemResponses.write(response, problem, detail, retryAfter, request.getRequestURI());
 	}
 
 	private void watchAsync(Execution execution, HttpServletRequest request) {
