@@ -3,6 +3,7 @@ package dev.idempotency.store.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -313,13 +314,22 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 		}
 	}
 
+	/**
+	 * The policy under another spelling of its name: any case, or, from a Redis Cluster, once per node as
+	 * {@code host:port.maxmemory-policy}; the first one other than {@code noeviction} if a node has one.
+	 */
 	private static @Nullable String firstValue(Properties config) {
+		String found = null;
 		for (String name : config.stringPropertyNames()) {
-			if (name.equalsIgnoreCase("maxmemory-policy")) {
-				return config.getProperty(name);
+			String lowerCase = name.toLowerCase(Locale.ROOT);
+			if (lowerCase.equals("maxmemory-policy") || lowerCase.endsWith(".maxmemory-policy")) {
+				String policy = config.getProperty(name);
+				if (found == null || "noeviction".equalsIgnoreCase(found)) {
+					found = policy;
+				}
 			}
 		}
-		return null;
+		return found;
 	}
 
 	private static boolean isOne(@Nullable Long reply) {
