@@ -6,7 +6,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -17,11 +16,10 @@ import dev.idempotency.testsupport.RedisClusterTestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample with profile {@code redis} against a real 3-primary Redis Cluster ({@link RedisClusterTestServer}),
- * configured the standard way with {@code spring.data.redis.cluster.nodes}: the whole sample contract, the
+ * The sample against a real 3-primary Redis Cluster ({@link RedisClusterTestServer}), configured with
+ * nothing but {@code spring.data.redis.cluster.nodes} (no profile): the whole sample contract, the
  * exactly-once tests included, with records spread over every primary.
  */
-@ActiveProfiles("redis")
 class RedisClusterSampleE2eTests extends SampleContractTests {
 
 	static final String PREFIX = "idempotency-sample-cluster-test:" + System.nanoTime() + ":";
