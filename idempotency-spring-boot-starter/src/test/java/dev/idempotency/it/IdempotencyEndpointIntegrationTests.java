@@ -70,6 +70,25 @@ class IdempotencyEndpointIntegrationTests {
 	}
 
 	@Test
+	void unreadableRecordCanStillBeDeleted() {
+		HttpTestClient http = new HttpTestClient(this.port);
+		IdempotencyStore unreadable = new dev.idempotency.store.InMemoryIdempotencyStore() {
+
+			@Override
+			public dev.idempotency.store.IdempotencyRecord find(String recordId) {
+				throw new IllegalArgumentException("Not an idempotency record: no header line");
+			}
+
+		};
+		dev.idempotency.autoconfigure.actuate.IdempotencyEndpoint endpoint = new dev.idempotency.autoconfigure.actuate.IdempotencyEndpoint(
+				unreadable);
+		assertThat(endpoint.recordById("r").state()).isEqualTo("UNREADABLE");
+		assertThat(endpoint.deleteById("r").state()).isEqualTo("UNREADABLE");
+		assertThat(http.send(http.request("/actuator/idempotency/x", "Authorization", basic("alice")).DELETE().build())
+			.statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void unknownRecordIsAbsent() {
 		HttpTestClient http = new HttpTestClient(this.port);
 		HttpResponse<byte[]> lookup = http

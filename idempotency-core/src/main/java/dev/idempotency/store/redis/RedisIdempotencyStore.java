@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -44,7 +46,7 @@ import dev.idempotency.store.RecordCodec;
  * while the execution runs — so every key of a record lives in one Redis Cluster slot. Every state change
  * is one Lua script, sent as {@code EVALSHA}, that checks and writes in one atomic step; the scripts use
  * only commands of Redis 6.2. Every call, connecting included, returns or fails within the configured
- * timeout.
+ * timeout; with durable completion, a completion within the timeout plus the durable timeout.
  */
 public class RedisIdempotencyStore implements IdempotencyStore {
 
@@ -118,9 +120,10 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	 * A store with durable completion: after each completion write it sends {@code WAIT durableReplicas
 	 * durableTimeout}, so the answer is only sent once that many replicas have the record, or the
 	 * timeout passed. When the timeout passes first, the answer is sent all the same (the handler's work
-	 * is done), a warning is logged and {@link #unreplicatedCompletions()} counts it. Needs Lettuce with
-	 * its shared connection (the default), on a standalone or Sentinel-managed primary: {@code WAIT}
-	 * counts the writes of the connection it is sent on.
+	 * is done), a warning is logged and {@link #unreplicatedCompletions()} counts it. The completion and its
+	 * {@code WAIT} go over one connection, since {@code WAIT} counts the writes of the connection it is sent
+	 * on; with Lettuce's shared connection (the default) other commands queue behind a pending {@code WAIT},
+	 * so keep the durable timeout short. Standalone or Sentinel-managed Redis only, not Cluster.
 	 * @param durableReplicas how many replicas must acknowledge a completion; {@code 0} turns it off
 	 */
 	public RedisIdempotencyStore(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, Duration timeout,
@@ -129,10 +132,9 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 		Assert.isTrue(durableReplicas >= 0, "durableReplicas must not be negative");
 		if (durableReplicas > 0) {
 			Assert.isTrue(durableTimeout.toMillis() > 0, "durableTimeout must be positive");
-			Assert.state(connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.getShareNativeConnection()
-					&& !lettuce.isClusterAware(),
-					"Durable completion (WAIT) needs a LettuceConnectionFactory with a shared native connection on a"
-							+ " standalone or Sentinel-managed Redis; it is not supported on Redis Cluster");
+			Assert.state(connectionFactory instanceof LettuceConnectionFactory lettuce && !lettuce.isClusterAware(),
+					"Durable completion (WAIT) needs a LettuceConnectionFactory on a standalone or Sentinel-managed"
+							+ " Redis; it is not supported on Redis Cluster");
 		}
 		this.connectionFactory = connectionFactory;
 		this.redis = new ReactiveRedisTemplate<>(connectionFactory, RedisSerializationContext.byteArray());
@@ -184,11 +186,12 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 				@SuppressWarnings("unchecked")
 				RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
 					.getNativeConnection();
-				Long completed = evalSha(commands, COMPLETE, keyAndArgs);
+				Long completed = evalSha(commands, COMPLETE, keyAndArgs, this.timeout);
 				if (completed == null || completed != 1L) {
 					return new long[] { 0, 0 };
 				}
-				Long acknowledged = await(commands.waitForReplication(this.durableReplicas, this.durableTimeout.toMillis()));
+				Long acknowledged = await(commands.waitForReplication(this.durableReplicas, this.durableTimeout.toMillis()),
+						this.timeout.plus(this.durableTimeout));
 				return new long[] { 1, (acknowledged != null) ? acknowledged : -1 };
 			})).subscribeOn(Schedulers.boundedElastic()).block(this.timeout.plus(this.durableTimeout));
 		}
@@ -208,21 +211,24 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	}
 
 	private static @Nullable Long evalSha(RedisClusterAsyncCommands<byte[], byte[]> commands, RedisScript<Long> script,
-			byte[][] keyAndArgs) {
+			byte[][] keyAndArgs, Duration timeout) {
 		byte[][] keys = { keyAndArgs[0] };
 		byte[][] args = java.util.Arrays.copyOfRange(keyAndArgs, 1, keyAndArgs.length);
 		try {
-			return await(commands.<Long>evalsha(script.getSha1(), ScriptOutputType.INTEGER, keys, args));
+			return await(commands.<Long>evalsha(script.getSha1(), ScriptOutputType.INTEGER, keys, args), timeout);
 		}
 		catch (RedisNoScriptException ex) {
 			return await(commands.<Long>eval(script.getScriptAsString().getBytes(StandardCharsets.UTF_8),
-					ScriptOutputType.INTEGER, keys, args));
+					ScriptOutputType.INTEGER, keys, args), timeout);
 		}
 	}
 
-	private static <T> @Nullable T await(RedisFuture<T> future) {
+	private static <T> @Nullable T await(RedisFuture<T> future, Duration timeout) {
 		try {
-			return future.get();
+			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("No answer from Redis within " + timeout, ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -41,7 +41,7 @@ public class IdempotencyEndpoint {
 	/** {@code GET /actuator/idempotency/{recordId}} */
 	@ReadOperation
 	public RecordDescriptor recordById(@Selector String recordId) {
-		return RecordDescriptor.of(recordId, this.store.find(recordId));
+		return describe(recordId);
 	}
 
 	/** {@code DELETE /actuator/idempotency?scope=…&method=…&route=…&key=…} */
@@ -53,9 +53,19 @@ public class IdempotencyEndpoint {
 	/** {@code DELETE /actuator/idempotency/{recordId}} */
 	@DeleteOperation
 	public RecordDescriptor deleteById(@Selector String recordId) {
-		IdempotencyRecord record = this.store.find(recordId);
+		RecordDescriptor deleted = describe(recordId);
 		this.store.delete(recordId);
-		return RecordDescriptor.of(recordId, record);
+		return deleted;
+	}
+
+	/** The record, or {@code UNREADABLE} when the stored bytes are not a record this version can read. */
+	private RecordDescriptor describe(String recordId) {
+		try {
+			return RecordDescriptor.of(recordId, this.store.find(recordId));
+		}
+		catch (IllegalArgumentException ex) {
+			return new RecordDescriptor(recordId, "UNREADABLE", null, null, null, null, null, null);
+		}
 	}
 
 	private static String recordId(String scope, String method, String route, String key) {
@@ -63,8 +73,8 @@ public class IdempotencyEndpoint {
 	}
 
 	/**
-	 * What an operator sees of a record; {@code state} is {@code ABSENT}, {@code IN_PROGRESS} or
-	 * {@code COMPLETED}. After a delete it describes the record that was deleted.
+	 * What an operator sees of a record; {@code state} is {@code ABSENT}, {@code IN_PROGRESS},
+	 * {@code COMPLETED} or {@code UNREADABLE}. After a delete it describes the record that was deleted.
 	 */
 	public record RecordDescriptor(String recordId, String state, @Nullable String fingerprint,
 			@Nullable Instant createdAt, @Nullable Instant completedAt, @Nullable Integer status,
