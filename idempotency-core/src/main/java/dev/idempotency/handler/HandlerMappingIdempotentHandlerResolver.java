@@ -77,24 +77,24 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 	public void validateHandlers() {
 		for (HandlerMapping mapping : handlerMappings()) {
 			if (mapping instanceof AbstractHandlerMethodMapping<?> methodMapping) {
-				for (HandlerMethod handlerMethod : methodMapping.getHandlerMethods().values()) {
-					this.policies.computeIfAbsent(new HandlerKey(handlerMethod.getBeanType(), handlerMethod.getMethod()),
-							HandlerPolicy::of);
-				}
+				methodMapping.getHandlerMethods().values().forEach(this::policyOf);
 			}
 		}
 	}
 
 	private @Nullable IdempotentHandler idempotentHandler(HandlerMethod handlerMethod, LookupRequest lookup) {
-		HandlerPolicy policy = this.policies
-			.computeIfAbsent(new HandlerKey(handlerMethod.getBeanType(), handlerMethod.getMethod()), HandlerPolicy::of)
-			.orElse(null);
+		HandlerPolicy policy = policyOf(handlerMethod).orElse(null);
 		if (policy == null) {
 			return null;
 		}
 		Object pattern = lookup.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
 		String route = (pattern != null) ? pattern.toString() : lookup.getRequestURI();
 		return new IdempotentHandler(route, policy.required(), policy.retention());
+	}
+
+	private Optional<HandlerPolicy> policyOf(HandlerMethod handlerMethod) {
+		return this.policies.computeIfAbsent(new HandlerKey(handlerMethod.getBeanType(), handlerMethod.getMethod()),
+				HandlerPolicy::of);
 	}
 
 	private List<HandlerMapping> handlerMappings() {

@@ -3,8 +3,8 @@ package dev.idempotency.web;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -23,7 +23,7 @@ public final class ResponseReplayer {
 	/** Added to every replayed answer, never to a first execution. */
 	public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
-	private final List<String> replayedHeaders;
+	private final Set<String> replayedHeaders;
 
 	/**
 	 * @param allowed the header names to store and replay; names in {@code never} are dropped from it
@@ -32,12 +32,12 @@ public final class ResponseReplayer {
 		Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 		names.addAll(allowed);
 		never.forEach(names::remove);
-		this.replayedHeaders = List.copyOf(names);
+		this.replayedHeaders = Collections.unmodifiableSet(names);
 	}
 
 	/** The header names stored and replayed, in a stable order. */
 	public List<String> replayedHeaders() {
-		return this.replayedHeaders;
+		return List.copyOf(this.replayedHeaders);
 	}
 
 	/** The allowlisted headers of a finished response. */
@@ -62,10 +62,10 @@ public final class ResponseReplayer {
 	public void replay(CompletedRecord record, HttpServletResponse response) throws IOException {
 		response.setStatus(record.status());
 		for (CompletedRecord.Header header : record.headers()) {
-			if (header.name().toLowerCase(Locale.ROOT).equals("content-type")) {
+			if (header.name().equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)) {
 				response.setContentType(header.value());
 			}
-			else if (isReplayed(header.name())) {
+			else if (this.replayedHeaders.contains(header.name())) {
 				response.addHeader(header.name(), header.value());
 			}
 		}
@@ -74,15 +74,6 @@ public final class ResponseReplayer {
 		if (record.body().length > 0) {
 			response.getOutputStream().write(record.body());
 		}
-	}
-
-	private boolean isReplayed(String name) {
-		for (String allowed : this.replayedHeaders) {
-			if (allowed.equalsIgnoreCase(name)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }
