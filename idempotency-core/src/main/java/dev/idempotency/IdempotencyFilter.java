@@ -26,6 +26,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.idempotency.fingerprint.RequestFingerprinter;
 import dev.idempotency.handler.IdempotentHandler;
 import dev.idempotency.handler.IdempotentHandlerResolver;
+import dev.idempotency.key.BusinessKeySource;
 import dev.idempotency.key.IdempotencyKeyParser;
 import dev.idempotency.key.InvalidIdempotencyKeyException;
 import dev.idempotency.key.RecordIds;
@@ -89,6 +90,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
 	private final int maxResponseBody;
 
+	private final int maxKeyLength;
+
 	private volatile @Nullable ScheduledThreadPoolExecutor heartbeats;
 
 	public IdempotencyFilter(IdempotencyStore store, IdempotentHandlerResolver handlerResolver,
@@ -111,6 +114,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		this.onServerError = settings.getOnServerError();
 		this.maxRequestBody = (int) settings.getMaxRequestBody().toBytes();
 		this.maxResponseBody = (int) settings.getMaxResponseBody().toBytes();
+		this.maxKeyLength = settings.getMaxKeyLength();
 	}
 
 	@Override
@@ -149,24 +153,22 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
 	private void handleIdempotent(IdempotentHandler handler, HttpServletRequest request, HttpServletResponse response,
 			FilterChain chain) throws ServletException, IOException {
-		String key;
-		try {
-			key = this.keyParser.parse(Collections.list(request.getHeaders(this.headerName)));
-		}
-		catch (InvalidIdempotencyKeyException ex) {
-			reject(IdempotencyProblem.INVALID_KEY, ex.getMessage(), null, IdempotencyOutcome.INVALID_KEY, request,
-					response);
-			return;
-		}
-		if (key == null) {
-			if (handler.required()) {
-				reject(IdempotencyProblem.MISSING_KEY, "This operation requires an " + this.headerName + " header.",
-						null, IdempotencyOutcome.INVALID_KEY, request, response);
+		BusinessKeySource businessKey = handler.businessKey();
+		String headerKey = null;
+		if (businessKey == null || businessKey.headerFirst()) {
+			try {
+				headerKey = this.keyParser.parse(Collections.list(request.getHeaders(this.headerName)));
 			}
-			else {
-				chain.doFilter(request, response);
+			catch (InvalidIdempotencyKeyException ex) {
+				reject(IdempotencyProblem.INVALID_KEY, ex.getMessage(), null, IdempotencyOutcome.INVALID_KEY, request,
+						response);
+				return;
 			}
-			return;
+			if (headerKey == null && businessKey == null) {
+				missingKey(handler, "This operation requires an " + this.headerName + " header.", request, response,
+						chain);
+				return;
+			}
 		}
 		RequestBodies.Body body;
 		try {
@@ -179,7 +181,30 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			return;
 		}
 		String method = request.getMethod();
-		String recordId = RecordIds.recordId(this.scopeResolver.resolveScope(request), method, handler.route(), key);
+		String scope = this.scopeResolver.resolveScope(request);
+		String recordId;
+		if (headerKey != null) {
+			recordId = handler.tokenRequired() ? RecordIds.tokenRecordId(scope, headerKey)
+					: RecordIds.recordId(scope, method, handler.route(), headerKey);
+		}
+		else {
+			String value;
+			try {
+				value = businessKey.read(body.request(), handler.pathVariables(), body.bytes(), this.maxKeyLength);
+			}
+			catch (InvalidIdempotencyKeyException ex) {
+				reject(IdempotencyProblem.INVALID_KEY, ex.getMessage(), null, IdempotencyOutcome.INVALID_KEY, request,
+						response);
+				return;
+			}
+			if (value == null) {
+				missingKey(handler, "This operation requires its business key, " + businessKey.describe()
+						+ (businessKey.headerFirst() ? ", or an " + this.headerName + " header." : "."),
+						body.request(), response, chain);
+				return;
+			}
+			recordId = RecordIds.businessKeyRecordId(scope, method, handler.route(), businessKey.id(), value);
+		}
 		String query = request.getQueryString();
 		String target = (query != null) ? request.getRequestURI() + "?" + query : request.getRequestURI();
 		String fingerprint = this.fingerprinter.fingerprint(method, handler.route(), target, request.getContentType(),
@@ -187,11 +212,19 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		InProgressRecord claimed = new InProgressRecord(fingerprint, Instant.now());
 		String owner = newOwnerToken();
 		ClaimResult claim;
+		boolean tokenClaim = handler.tokenRequired() && headerKey != null;
 		try {
-			claim = timed("claim", () -> this.store.claim(recordId, claimed, owner, this.lease));
+			claim = tokenClaim ? timed("claim", () -> this.store.claimToken(recordId, claimed, owner, this.lease))
+					: timed("claim", () -> this.store.claim(recordId, claimed, owner, this.lease));
 		}
 		catch (RuntimeException ex) {
 			storeFailed(recordId, ex, body.request(), response, chain);
+			return;
+		}
+		if (claim.tokenUnknown()) {
+			reject(IdempotencyProblem.INVALID_TOKEN, "This operation requires a one-time token issued to you by the"
+					+ " token endpoint; this one is unknown, expired or was issued to someone else. Ask for a new one.",
+					null, IdempotencyOutcome.INVALID_TOKEN, request, response);
 			return;
 		}
 		IdempotencyRecord existing = claim.existing();
@@ -205,6 +238,16 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		request.setAttribute(EXECUTION_ATTRIBUTE, execution);
 		startHeartbeat(execution);
 		runHandler(execution, body.request(), execution.response, chain);
+	}
+
+	private void missingKey(IdempotentHandler handler, String detail, HttpServletRequest request,
+			HttpServletResponse response, FilterChain chain) throws ServletException, IOException {
+		if (handler.required()) {
+			reject(IdempotencyProblem.MISSING_KEY, detail, null, IdempotencyOutcome.INVALID_KEY, request, response);
+		}
+		else {
+			chain.doFilter(request, response);
+		}
 	}
 
 	private void answerExisting(IdempotencyRecord existing, String fingerprint, HttpServletRequest request,

@@ -18,6 +18,9 @@ public enum IdempotencyOutcome {
 	/** The key was missing or malformed: 400. */
 	INVALID_KEY,
 
+	/** The one-time token was unknown, expired or issued to another scope: 400. */
+	INVALID_TOKEN,
+
 	/** The request body was larger than the configured limit: 413. */
 	REQUEST_TOO_LARGE,
 

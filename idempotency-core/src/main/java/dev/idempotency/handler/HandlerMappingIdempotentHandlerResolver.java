@@ -24,9 +24,11 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.handler.AbstractHandlerMethodMapping;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.util.ServletRequestPathUtils;
 
 import dev.idempotency.Idempotent;
+import dev.idempotency.key.BusinessKeySource;
 
 /**
  * Asks Spring MVC's {@link HandlerMapping}s, in the dispatcher's order, which handler a request maps to —
@@ -72,13 +74,31 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 	/**
 	 * Reads {@link Idempotent} from every handler method the mappings know, so a malformed annotation
 	 * fails at start-up rather than on the first request.
-	 * @throws IllegalStateException for a malformed {@code @Idempotent(retention)}
+	 * @throws IllegalStateException for a malformed {@code @Idempotent(retention)} or business key
 	 */
 	public void validateHandlers() {
 		for (HandlerMapping mapping : handlerMappings()) {
 			if (mapping instanceof AbstractHandlerMethodMapping<?> methodMapping) {
-				methodMapping.getHandlerMethods().values().forEach(this::policyOf);
+				methodMapping.getHandlerMethods().forEach((info, handlerMethod) -> policyOf(handlerMethod)
+					.ifPresent((policy) -> checkPathVariable(policy, info, handlerMethod)));
 			}
+		}
+	}
+
+	private static void checkPathVariable(HandlerPolicy policy, Object mappingInfo, HandlerMethod handlerMethod) {
+		BusinessKeySource businessKey = policy.businessKey();
+		if (businessKey == null || businessKey.kind() != BusinessKeySource.Kind.PATH_VARIABLE
+				|| !(mappingInfo instanceof RequestMappingInfo info)) {
+			return;
+		}
+		String name = businessKey.name();
+		boolean declared = info.getPatternValues()
+			.stream()
+			.anyMatch((pattern) -> pattern.contains("{" + name + "}") || pattern.contains("{" + name + ":")
+					|| pattern.contains("{*" + name + "}"));
+		if (!declared) {
+			throw new IllegalStateException("@BusinessKey(pathVariable = \"" + name + "\") on "
+					+ handlerMethod.getMethod() + " names no path variable of its mapping " + info.getPatternValues());
 		}
 	}
 
@@ -89,7 +109,15 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 		}
 		Object pattern = lookup.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
 		String route = (pattern != null) ? pattern.toString() : lookup.getRequestURI();
-		return new IdempotentHandler(route, policy.required(), policy.retention());
+		Map<String, String> pathVariables = Map.of();
+		if (policy.businessKey() != null
+				&& lookup.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE) instanceof Map<?, ?> variables) {
+			@SuppressWarnings("unchecked")
+			Map<String, String> typed = (Map<String, String>) variables;
+			pathVariables = typed;
+		}
+		return new IdempotentHandler(route, policy.required(), policy.retention(), policy.tokenRequired(),
+				policy.businessKey(), pathVariables);
 	}
 
 	private Optional<HandlerPolicy> policyOf(HandlerMethod handlerMethod) {
@@ -110,7 +138,8 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 	private record HandlerKey(Class<?> beanType, Method method) {
 	}
 
-	private record HandlerPolicy(boolean required, @Nullable Duration retention) {
+	private record HandlerPolicy(boolean required, @Nullable Duration retention, boolean tokenRequired,
+			@Nullable BusinessKeySource businessKey) {
 
 		static Optional<HandlerPolicy> of(HandlerKey key) {
 			Idempotent idempotent = AnnotatedElementUtils.findMergedAnnotation(key.method(), Idempotent.class);
@@ -133,7 +162,19 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 					throw new IllegalStateException("@Idempotent retention must be positive on " + key.method());
 				}
 			}
-			return Optional.of(new HandlerPolicy(idempotent.required(), retention));
+			BusinessKeySource businessKey;
+			try {
+				businessKey = BusinessKeySource.of(idempotent.businessKey());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(ex.getMessage() + " on " + key.method(), ex);
+			}
+			if (businessKey != null && idempotent.tokenRequired()) {
+				throw new IllegalStateException("@Idempotent on " + key.method()
+						+ " sets both tokenRequired and businessKey; a handler is keyed by one of them");
+			}
+			return Optional.of(new HandlerPolicy(idempotent.required(), retention, idempotent.tokenRequired(),
+					businessKey));
 		}
 
 	}

@@ -34,13 +34,26 @@ public final class RecordIds {
 	 * @return a 43-character base64url string without padding
 	 */
 	public static String recordId(String scope, String method, String route, String key) {
-		MessageDigest digest = SHA_256.get();
-		digest.reset();
-		update(digest, scope);
-		update(digest, method);
-		update(digest, route);
-		update(digest, key);
-		return ENCODER.encodeToString(digest.digest());
+		return hash(scope, method, route, key);
+	}
+
+	/**
+	 * Return the record id of a business key: like {@link #recordId(String, String, String, String)}, with
+	 * the key's source as a fifth field, so a business key never shares a record with a header key or with
+	 * a business key of another source.
+	 * @param source where the key was found, e.g. {@code path-variable:orderId}
+	 */
+	public static String businessKeyRecordId(String scope, String method, String route, String source, String key) {
+		return hash(scope, method, route, source, key);
+	}
+
+	/**
+	 * Return the record id of a one-time token: scope and token only, since the token is issued before the
+	 * operation it will key is known. The token and the record it becomes share this id, hence one Redis
+	 * key and one Cluster slot.
+	 */
+	public static String tokenRecordId(String scope, String token) {
+		return hash(scope, "one-time-token", token);
 	}
 
 	/**
@@ -55,6 +68,15 @@ public final class RecordIds {
 			throw new IllegalArgumentException("Not a record id: too short");
 		}
 		return recordId.substring(0, LOG_ID_LENGTH);
+	}
+
+	private static String hash(String... fields) {
+		MessageDigest digest = SHA_256.get();
+		digest.reset();
+		for (String field : fields) {
+			update(digest, field);
+		}
+		return ENCODER.encodeToString(digest.digest());
 	}
 
 	private static void update(MessageDigest digest, String field) {

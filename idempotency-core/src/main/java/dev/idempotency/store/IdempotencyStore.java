@@ -26,7 +26,8 @@ public interface IdempotencyStore {
 	boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention);
 
 	/**
-	 * Deletes the owner's in-progress record, so the next request with the key runs again.
+	 * Deletes the owner's in-progress record, so the next request with the key runs again. A record
+	 * claimed with a token gives its token back instead, usable until the token's own expiry.
 	 * @return {@code false} when {@code ownerToken} no longer owns the record
 	 */
 	boolean release(String recordId, String ownerToken);
@@ -46,5 +47,24 @@ public interface IdempotencyStore {
 
 	/** The record held under {@code recordId}, if any: for operators and tests, never on the request path. */
 	@Nullable IdempotencyRecord find(String recordId);
+
+	/**
+	 * Stores a one-time token under {@code recordId}, expiring after {@code ttl}, for
+	 * {@link #claimToken(String, InProgressRecord, String, Duration)} to consume. Nothing else is kept.
+	 * @throws UnsupportedOperationException when the store has no tokens
+	 */
+	default void issueToken(String recordId, Duration ttl) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not support one-time tokens");
+	}
+
+	/**
+	 * Like {@link #claim(String, InProgressRecord, String, Duration)}, but only where a token waits under
+	 * {@code recordId}: in one atomic step, returns the existing record if there is one; otherwise consumes
+	 * the token and creates {@code record}; otherwise answers {@link ClaimResult#unknownToken()}.
+	 * @throws UnsupportedOperationException when the store has no tokens
+	 */
+	default ClaimResult claimToken(String recordId, InProgressRecord record, String ownerToken, Duration lease) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not support one-time tokens");
+	}
 
 }

@@ -10,13 +10,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A store in this JVM's memory, with the same semantics as the Redis store — atomic claims, owner checks,
- * lease and retention expiry — for single-instance applications and tests. Records do not survive a
+ * lease and retention expiry, one-time tokens — for single-instance applications and tests. Records do not survive a
  * restart and are not shared between instances. Expired entries are dropped when touched and by a sweep
  * every few thousand claims.
  */
 public class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	private static final int SWEEP_EVERY = 4096;
+
+	private static final long NO_TOKEN = Long.MIN_VALUE;
 
 	private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -35,37 +37,68 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public ClaimResult claim(String recordId, InProgressRecord record, String ownerToken, Duration lease) {
+		return claim(recordId, record, ownerToken, lease, false);
+	}
+
+	@Override
+	public void issueToken(String recordId, Duration ttl) {
+		long expiresAt = this.nanoClock.getAsLong() + ttl.toNanos();
+		this.entries.put(recordId, new Entry(null, null, expiresAt, expiresAt));
+	}
+
+	@Override
+	public ClaimResult claimToken(String recordId, InProgressRecord record, String ownerToken, Duration lease) {
+		return claim(recordId, record, ownerToken, lease, true);
+	}
+
+	private ClaimResult claim(String recordId, InProgressRecord record, String ownerToken, Duration lease,
+			boolean tokenRequired) {
 		if (this.claimsSinceSweep.incrementAndGet() >= SWEEP_EVERY) {
 			this.claimsSinceSweep.set(0);
 			sweep();
 		}
 		long now = this.nanoClock.getAsLong();
-		Entry fresh = new Entry(record, ownerToken, now + lease.toNanos());
-		Entry winner = this.entries.compute(recordId,
-				(id, current) -> (current == null || current.expiredAt(now)) ? fresh : current);
-		return (winner == fresh) ? ClaimResult.claimed() : ClaimResult.existing(winner.record);
+		Entry[] claimed = new Entry[1];
+		Entry winner = this.entries.compute(recordId, (id, current) -> {
+			boolean live = current != null && !current.expiredAt(now);
+			if (live && current.record != null) {
+				return current;
+			}
+			if (tokenRequired && !live) {
+				return null;
+			}
+			claimed[0] = new Entry(record, ownerToken, now + lease.toNanos(), live ? current.tokenExpiresAtNanos : NO_TOKEN);
+			return claimed[0];
+		});
+		if (winner == null) {
+			return ClaimResult.unknownToken();
+		}
+		return (winner == claimed[0]) ? ClaimResult.claimed() : ClaimResult.existing(winner.record);
 	}
 
 	@Override
 	public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
-		return replaceIfOwned(recordId, ownerToken, (current, now) -> new Entry(record, null, now + retention.toNanos()));
+		return replaceIfOwned(recordId, ownerToken,
+				(current, now) -> new Entry(record, null, now + retention.toNanos(), NO_TOKEN));
 	}
 
 	@Override
 	public boolean release(String recordId, String ownerToken) {
-		return replaceIfOwned(recordId, ownerToken, (current, now) -> null);
+		return replaceIfOwned(recordId, ownerToken, (current, now) -> current.hasToken()
+				? new Entry(null, null, current.tokenExpiresAtNanos, current.tokenExpiresAtNanos) : null);
 	}
 
 	@Override
 	public boolean extendLease(String recordId, String ownerToken, Duration lease) {
 		return replaceIfOwned(recordId, ownerToken,
-				(current, now) -> new Entry(current.record, ownerToken, now + lease.toNanos()));
+				(current, now) -> new Entry(current.record, ownerToken, now + lease.toNanos(),
+						current.tokenExpiresAtNanos));
 	}
 
 	@Override
 	public boolean delete(String recordId) {
 		Entry removed = this.entries.remove(recordId);
-		return removed != null && !removed.expiredAt(this.nanoClock.getAsLong());
+		return removed != null && removed.record != null && !removed.expiredAt(this.nanoClock.getAsLong());
 	}
 
 	@Override
@@ -107,10 +140,19 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	}
 
-	private record Entry(IdempotencyRecord record, @Nullable String owner, long expiresAtNanos) {
+	/**
+	 * A record, a waiting token (no record), or a record claimed with a token, which keeps the token's
+	 * expiry so a release can give the token back.
+	 */
+	private record Entry(@Nullable IdempotencyRecord record, @Nullable String owner, long expiresAtNanos,
+			long tokenExpiresAtNanos) {
 
 		boolean expiredAt(long now) {
 			return now - this.expiresAtNanos >= 0;
+		}
+
+		boolean hasToken() {
+			return this.tokenExpiresAtNanos != NO_TOKEN;
 		}
 
 	}

@@ -8,11 +8,20 @@ import java.net.URI;
  */
 public enum IdempotencyProblem {
 
-	/** 400: the handler requires the key and the request has none. */
+	/** 400: the handler requires the key (header, token or business key) and the request has none. */
 	MISSING_KEY(400, "missing-key", "Idempotency key missing"),
 
-	/** 400: the key is malformed (two fields, a list, empty, too long, bad characters, broken quotes). */
+	/**
+	 * 400: the key is malformed (two fields, a list, empty, too long, bad characters, broken quotes), or a
+	 * business key is not a JSON string or integer, or the body it should be read from is not JSON.
+	 */
 	INVALID_KEY(400, "invalid-key", "Invalid idempotency key"),
+
+	/**
+	 * 400: the handler requires a one-time token and the key is none the token endpoint issued to this
+	 * caller, or it expired. Ask for a new token.
+	 */
+	INVALID_TOKEN(400, "invalid-token", "Unknown or expired idempotency token"),
 
 	/** 409: a request with this key is still being processed; retry after {@code Retry-After}. */
 	IN_PROGRESS(409, "in-progress", "Request with this idempotency key is in progress"),

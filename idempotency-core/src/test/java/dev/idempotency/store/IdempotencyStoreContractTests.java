@@ -392,6 +392,103 @@ public abstract class IdempotencyStoreContractTests {
 		assertThat(retry.existing()).isEqualTo(notReplayable);
 	}
 
+	@Test
+	protected void token_claimWithoutAnIssuedTokenIsRefusedAndCreatesNothing() {
+		String id = newRecordId();
+
+		assertThat(this.store.claimToken(id, inProgress("v1:fp"), newOwner(), LONG_LEASE).tokenUnknown()).isTrue();
+
+		assertThat(this.store.find(id)).isNull();
+		assertThat(this.store.claimToken(id, inProgress("v1:fp"), newOwner(), LONG_LEASE).tokenUnknown()).isTrue();
+	}
+
+	@Test
+	protected void token_firstUseConsumesTheTokenAndARetryGetsTheRecord() {
+		String id = newRecordId();
+		this.store.issueToken(id, LONG_LEASE);
+		assertThat(this.store.find(id)).as("a waiting token is not a record").isNull();
+		String owner = newOwner();
+		InProgressRecord record = inProgress("v1:fp");
+
+		assertThat(this.store.claimToken(id, record, owner, LONG_LEASE).isClaimed()).isTrue();
+
+		assertThat(this.store.claimToken(id, inProgress("v1:fp"), newOwner(), LONG_LEASE).existing()).isEqualTo(record);
+		CompletedRecord done = completed(record.createdAt(), "v1:fp");
+		assertThat(this.store.complete(id, owner, done, LONG_RETENTION)).isTrue();
+		assertThat(this.store.claimToken(id, inProgress("v1:fp"), newOwner(), LONG_LEASE).existing()).isEqualTo(done);
+		assertThat(this.store.find(id)).isEqualTo(done);
+	}
+
+	@Test
+	protected void token_expiredTokenIsRefused() throws InterruptedException {
+		String id = newRecordId();
+		this.store.issueToken(id, Duration.ofMillis(100));
+
+		Thread.sleep(400);
+
+		assertThat(this.store.claimToken(id, inProgress("v1:fp"), newOwner(), LONG_LEASE).tokenUnknown()).isTrue();
+		assertThat(this.store.find(id)).isNull();
+	}
+
+	@Test
+	protected void token_releaseGivesTheTokenBackForARetry() {
+		String id = newRecordId();
+		this.store.issueToken(id, LONG_LEASE);
+		String owner = newOwner();
+		assertThat(this.store.claimToken(id, inProgress("v1:fp"), owner, LONG_LEASE).isClaimed()).isTrue();
+
+		assertThat(this.store.release(id, owner)).isTrue();
+
+		assertThat(this.store.find(id)).isNull();
+		String retryOwner = newOwner();
+		assertThat(this.store.claimToken(id, inProgress("v1:fp"), retryOwner, LONG_LEASE).isClaimed()).isTrue();
+		assertThat(this.store.complete(id, retryOwner, completed(now(), "v1:fp"), LONG_RETENTION)).isTrue();
+	}
+
+	@Test
+	protected void token_completedRecordKeepsNoTokenSoItsReleaseCannotRevive() {
+		String id = newRecordId();
+		this.store.issueToken(id, LONG_LEASE);
+		String owner = newOwner();
+		this.store.claimToken(id, inProgress("v1:fp"), owner, LONG_LEASE);
+		this.store.complete(id, owner, completed(now(), "v1:fp"), LONG_RETENTION);
+
+		assertThat(this.store.delete(id)).isTrue();
+
+		assertThat(this.store.claimToken(id, inProgress("v1:fp"), newOwner(), LONG_LEASE).tokenUnknown()).isTrue();
+	}
+
+	@Test
+	protected void token_racingFirstUsesOfOneTokenHaveExactlyOneWinner() throws Exception {
+		ExecutorService threads = Executors.newFixedThreadPool(RACE_THREADS);
+		try {
+			for (int round = 0; round < RACE_ROUNDS; round++) {
+				String id = newRecordId();
+				this.store.issueToken(id, LONG_LEASE);
+				CyclicBarrier startGate = new CyclicBarrier(RACE_THREADS);
+				List<Future<ClaimResult>> results = new ArrayList<>();
+				for (int contender = 0; contender < RACE_THREADS; contender++) {
+					InProgressRecord record = inProgress("v1:token-" + round + "-" + contender);
+					results.add(threads.submit(() -> {
+						startGate.await(30, TimeUnit.SECONDS);
+						return this.store.claimToken(id, record, newOwner(), LONG_LEASE);
+					}));
+				}
+				int winners = 0;
+				for (Future<ClaimResult> result : results) {
+					ClaimResult claim = result.get(60, TimeUnit.SECONDS);
+					assertThat(claim.tokenUnknown()).as("round %d: a loser saw no token and no record", round).isFalse();
+					winners += claim.isClaimed() ? 1 : 0;
+				}
+				assertThat(winners).as("round %d", round).isEqualTo(1);
+			}
+		}
+		finally {
+			threads.shutdownNow();
+			assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
 	/** Polls {@code find} until the record is gone; fails if it is still there after a generous bound. */
 	protected void awaitGone(String id) throws InterruptedException {
 		long deadline = System.nanoTime() + EXPIRY_WAIT_BOUND.toNanos();

@@ -47,7 +47,7 @@ import dev.idempotency.store.IdempotencyStore;
 @ConditionalOnClass({ IdempotencyFilter.class, HandlerMapping.class })
 @ConditionalOnBooleanProperty(name = "idempotency.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(IdempotencyProperties.class)
-@Import({ RedisStoreConfiguration.class, InMemoryStoreConfiguration.class })
+@Import({ RedisStoreConfiguration.class, InMemoryStoreConfiguration.class, TokenEndpointConfiguration.class })
 public class IdempotencyAutoConfiguration {
 
 	/** Spring Security's default filter chain order ({@code SecurityFilterProperties.DEFAULT_FILTER_ORDER}). */

@@ -113,6 +113,8 @@ public class IdempotencyProperties {
 
 	private final Store store = new Store();
 
+	private final Tokens tokens = new Tokens();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -253,6 +255,10 @@ public class IdempotencyProperties {
 		return this.store;
 	}
 
+	public Tokens getTokens() {
+		return this.tokens;
+	}
+
 	/** The core filter's settings, taken from these properties. */
 	public IdempotencySettings toSettings() {
 		return new IdempotencySettings().setHeaderName(this.headerName)
@@ -326,6 +332,50 @@ public class IdempotencyProperties {
 
 		public void setDurableTimeout(Duration durableTimeout) {
 			this.durableTimeout = durableTimeout;
+		}
+
+	}
+
+	/** Server-issued one-time tokens, for {@code @Idempotent(tokenRequired = true)} handlers. */
+	public static class Tokens {
+
+		/**
+		 * Whether to expose the token endpoint, which issues one-time tokens bound to the caller's scope.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Path of the token endpoint (POST answers 201 with the token and its expiry).
+		 */
+		private String path = "/idempotency-tokens";
+
+		/**
+		 * How long an issued token stays valid unless it is used.
+		 */
+		private Duration ttl = Duration.ofHours(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
 		}
 
 	}

@@ -43,7 +43,8 @@ import dev.idempotency.store.RecordCodec;
 /**
  * The Redis store (Spring Data Redis, Lettuce). One record is one hash under {@code <prefix>{<record id>}}
  * — field {@code r} holds the {@linkplain RecordCodec encoded record}, field {@code o} the owner token
- * while the execution runs — so every key of a record lives in one Redis Cluster slot. Every state change
+ * while the execution runs, field {@code t} a one-time token's expiry until the token is used up — so
+ * a record, its owner and its token live in one key, hence one Redis Cluster slot. Every state change
  * is one Lua script, sent as {@code EVALSHA}, that checks and writes in one atomic step; the scripts use
  * only commands of Redis 6.2. Every call, connecting included, returns or fails within the configured
  * timeout; with durable completion, a completion within the timeout plus the durable timeout.
@@ -63,21 +64,51 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 			""", byte[].class);
 
 	/**
-	 * Replaces the owner's record with the completed one and its retention TTL. ARGV[1] owner token,
-	 * ARGV[2] encoded record, ARGV[3] retention in ms.
+	 * Like {@link #CLAIM}, but only where a token waits (field {@code t}, its expiry in epoch ms, kept until
+	 * completion so a release can give it back); an empty string when there is neither record nor token
+	 * (an encoded record is never empty). Same keys and arguments as {@link #CLAIM}.
+	 */
+	static final RedisScript<byte[]> CLAIM_TOKEN = RedisScript.of("""
+			local existing = redis.call('HGET', KEYS[1], 'r')
+			if existing then return existing end
+			if redis.call('HEXISTS', KEYS[1], 't') == 0 then return '' end
+			redis.call('HSET', KEYS[1], 'o', ARGV[1], 'r', ARGV[2])
+			redis.call('PEXPIRE', KEYS[1], ARGV[3])
+			return false
+			""", byte[].class);
+
+	/** Stores a token until now (Redis's clock) plus ARGV[1] ms. */
+	static final RedisScript<Long> ISSUE_TOKEN = RedisScript.of("""
+			local now = redis.call('TIME')
+			local expiresAt = string.format('%.0f', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + tonumber(ARGV[1]))
+			redis.call('HSET', KEYS[1], 't', expiresAt)
+			redis.call('PEXPIREAT', KEYS[1], expiresAt)
+			return 1
+			""", Long.class);
+
+	/**
+	 * Replaces the owner's record with the completed one and its retention TTL; a consumed token goes with
+	 * the in-progress state. ARGV[1] owner token, ARGV[2] encoded record, ARGV[3] retention in ms.
 	 */
 	static final RedisScript<Long> COMPLETE = RedisScript.of("""
 			if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then return 0 end
-			redis.call('HDEL', KEYS[1], 'o')
+			redis.call('HDEL', KEYS[1], 'o', 't')
 			redis.call('HSET', KEYS[1], 'r', ARGV[2])
 			redis.call('PEXPIRE', KEYS[1], ARGV[3])
 			return 1
 			""", Long.class);
 
-	/** Deletes the owner's record. ARGV[1] owner token. */
+	/**
+	 * Deletes the owner's record, or, for a record claimed with a token, gives the token back until its own
+	 * expiry (at once gone if that has passed). ARGV[1] owner token.
+	 */
 	static final RedisScript<Long> RELEASE = RedisScript.of("""
 			if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then return 0 end
-			return redis.call('DEL', KEYS[1])
+			local token = redis.call('HGET', KEYS[1], 't')
+			if not token then return redis.call('DEL', KEYS[1]) end
+			redis.call('HDEL', KEYS[1], 'o', 'r')
+			redis.call('PEXPIREAT', KEYS[1], token)
+			return 1
 			""", Long.class);
 
 	/** Resets the owner's lease. ARGV[1] owner token, ARGV[2] lease in ms. */
@@ -142,7 +173,8 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 		this.timeout = timeout;
 		this.durableReplicas = durableReplicas;
 		this.durableTimeout = durableTimeout;
-		this.blockingRedis = (durableReplicas > 0) ? blockingTemplate((RedisConnectionFactory) connectionFactory) : null;
+		this.blockingRedis = (connectionFactory instanceof LettuceConnectionFactory lettuce) ? blockingTemplate(lettuce)
+				: null;
 	}
 
 	private static RedisTemplate<byte[], byte[]> blockingTemplate(RedisConnectionFactory connectionFactory) {
@@ -155,9 +187,24 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public ClaimResult claim(String recordId, InProgressRecord record, String ownerToken, Duration lease) {
-		byte[] existing = call("claim", this.redis.execute(CLAIM, key(recordId),
-				List.of(ascii(ownerToken), RecordCodec.encode(record), millis(lease))));
+		byte[] existing = script("claim", CLAIM, ScriptOutputType.VALUE, redisKey(recordId), ascii(ownerToken),
+				RecordCodec.encode(record), millis(lease));
 		return (existing != null) ? ClaimResult.existing(RecordCodec.decode(existing)) : ClaimResult.claimed();
+	}
+
+	@Override
+	public void issueToken(String recordId, Duration ttl) {
+		script("issue token", ISSUE_TOKEN, ScriptOutputType.INTEGER, redisKey(recordId), millis(ttl));
+	}
+
+	@Override
+	public ClaimResult claimToken(String recordId, InProgressRecord record, String ownerToken, Duration lease) {
+		byte[] existing = script("claim token", CLAIM_TOKEN, ScriptOutputType.VALUE, redisKey(recordId),
+				ascii(ownerToken), RecordCodec.encode(record), millis(lease));
+		if (existing == null) {
+			return ClaimResult.claimed();
+		}
+		return (existing.length == 0) ? ClaimResult.unknownToken() : ClaimResult.existing(RecordCodec.decode(existing));
 	}
 
 	@Override
@@ -165,8 +212,47 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 		if (this.durableReplicas > 0) {
 			return completeDurably(recordId, ownerToken, record, retention);
 		}
-		return isOne(call("complete", this.redis.execute(COMPLETE, key(recordId),
-				List.of(ascii(ownerToken), RecordCodec.encode(record), millis(retention)))));
+		return isOne(script("complete", COMPLETE, ScriptOutputType.INTEGER, redisKey(recordId), ascii(ownerToken),
+				RecordCodec.encode(record), millis(retention)));
+	}
+
+	/**
+	 * Runs one script. On Lettuce (always, in practice) the script goes straight to the native
+	 * asynchronous connection as {@code EVALSHA} and the caller waits at most the timeout for its
+	 * future, which costs about half the CPU of the reactive template on this hot path; otherwise it goes
+	 * through the reactive template.
+	 */
+	private <T> @Nullable T script(String operation, RedisScript<?> script, ScriptOutputType outputType, byte[] key,
+			byte[]... args) {
+		if (this.blockingRedis == null) {
+			@SuppressWarnings("unchecked")
+			RedisScript<T> typed = (RedisScript<T>) script;
+			return call(operation, this.redis.execute(typed, List.of(key), List.of(args)));
+		}
+		if (!this.connected) {
+			return call(operation, Mono.fromCallable(() -> this.<T>evalShaNative(script, outputType, key, args))
+				.subscribeOn(Schedulers.boundedElastic())
+				.flux());
+		}
+		try {
+			return evalShaNative(script, outputType, key, args);
+		}
+		catch (RuntimeException ex) {
+			this.connected = false;
+			throw new IdempotencyStoreException("Redis " + operation + " failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private <T> @Nullable T evalShaNative(RedisScript<?> script, ScriptOutputType outputType, byte[] key,
+			byte[][] args) {
+		return this.blockingRedis.execute((RedisCallback<T>) (connection) -> evalSha(nativeCommands(connection),
+				script, outputType, new byte[][] { key }, args, this.timeout));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static RedisClusterAsyncCommands<byte[], byte[]> nativeCommands(
+			org.springframework.data.redis.connection.RedisConnection connection) {
+		return (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
 	}
 
 	/** How many completions were not acknowledged by the configured number of replicas in time. */
@@ -183,10 +269,9 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 		long[] reply;
 		try {
 			reply = Mono.fromCallable(() -> this.blockingRedis.execute((RedisCallback<long[]>) (connection) -> {
-				@SuppressWarnings("unchecked")
-				RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
-					.getNativeConnection();
-				Long completed = evalSha(commands, COMPLETE, keyAndArgs, this.timeout);
+				RedisClusterAsyncCommands<byte[], byte[]> commands = nativeCommands(connection);
+				Long completed = evalSha(commands, COMPLETE, ScriptOutputType.INTEGER, new byte[][] { keyAndArgs[0] },
+						java.util.Arrays.copyOfRange(keyAndArgs, 1, keyAndArgs.length), this.timeout);
 				if (completed == null || completed != 1L) {
 					return new long[] { 0, 0 };
 				}
@@ -210,16 +295,14 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 		return true;
 	}
 
-	private static @Nullable Long evalSha(RedisClusterAsyncCommands<byte[], byte[]> commands, RedisScript<Long> script,
-			byte[][] keyAndArgs, Duration timeout) {
-		byte[][] keys = { keyAndArgs[0] };
-		byte[][] args = java.util.Arrays.copyOfRange(keyAndArgs, 1, keyAndArgs.length);
+	private static <T> @Nullable T evalSha(RedisClusterAsyncCommands<byte[], byte[]> commands, RedisScript<?> script,
+			ScriptOutputType outputType, byte[][] keys, byte[][] args, Duration timeout) {
 		try {
-			return await(commands.<Long>evalsha(script.getSha1(), ScriptOutputType.INTEGER, keys, args), timeout);
+			return await(commands.<T>evalsha(script.getSha1(), outputType, keys, args), timeout);
 		}
 		catch (RedisNoScriptException ex) {
-			return await(commands.<Long>eval(script.getScriptAsString().getBytes(StandardCharsets.UTF_8),
-					ScriptOutputType.INTEGER, keys, args), timeout);
+			return await(commands.<T>eval(script.getScriptAsString().getBytes(StandardCharsets.UTF_8), outputType,
+					keys, args), timeout);
 		}
 	}
 
@@ -241,13 +324,13 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public boolean release(String recordId, String ownerToken) {
-		return isOne(call("release", this.redis.execute(RELEASE, key(recordId), List.of(ascii(ownerToken)))));
+		return isOne(script("release", RELEASE, ScriptOutputType.INTEGER, redisKey(recordId), ascii(ownerToken)));
 	}
 
 	@Override
 	public boolean extendLease(String recordId, String ownerToken, Duration lease) {
-		return isOne(call("extend lease",
-				this.redis.execute(EXTEND_LEASE, key(recordId), List.of(ascii(ownerToken), millis(lease)))));
+		return isOne(script("extend lease", EXTEND_LEASE, ScriptOutputType.INTEGER, redisKey(recordId),
+				ascii(ownerToken), millis(lease)));
 	}
 
 	@Override
@@ -291,10 +374,6 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	/** The Redis key of a record: the prefix and the record id as a hash tag. */
 	public String keyOf(String recordId) {
 		return this.keyPrefix + "{" + recordId + "}";
-	}
-
-	private List<byte[]> key(String recordId) {
-		return List.of(redisKey(recordId));
 	}
 
 	private byte[] redisKey(String recordId) {

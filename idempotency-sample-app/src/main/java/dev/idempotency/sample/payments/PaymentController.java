@@ -18,9 +18,10 @@ import dev.idempotency.sample.InvalidRequestException;
 import dev.idempotency.sample.Money;
 
 /**
- * Payments debit an account, refunds credit it. Both need an {@code Idempotency-Key}: a retry with the
- * same key replays the first answer instead of moving the money again. Refunds run asynchronously
- * ({@link Callable}), to show that async handlers are captured and replayed too.
+ * Payments and transfers debit an account, refunds credit it. All need an {@code Idempotency-Key}: a retry
+ * with the same key replays the first answer instead of moving the money again. For a transfer the key
+ * must be a one-time token the server issued. Refunds run asynchronously ({@link Callable}), to show that
+ * async handlers are captured and replayed too.
  */
 @RestController
 class PaymentController {
@@ -36,6 +37,16 @@ class PaymentController {
 	ResponseEntity<PaymentResponse> pay(@RequestBody MoneyRequest request) {
 		Payment payment = this.gateway.debit(request.requiredAccountId(), Money.parse(request.amount(), "amount", true));
 		return ResponseEntity.created(URI.create("/payments/" + payment.id())).body(PaymentResponse.of(payment));
+	}
+
+	/**
+	 * A transfer debits like a payment, but its key must be a one-time token from
+	 * {@code POST /idempotency-tokens}: clients cannot invent keys, and each token moves money once.
+	 */
+	@Idempotent(tokenRequired = true)
+	@PostMapping("/transfers")
+	ResponseEntity<PaymentResponse> transfer(@RequestBody MoneyRequest request) {
+		return pay(request);
 	}
 
 	@GetMapping("/payments/{id}")
