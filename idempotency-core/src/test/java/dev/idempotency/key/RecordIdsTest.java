@@ -58,4 +58,17 @@ class RecordIdsTest {
 		assertThat(RecordIds.logId(id)).hasSize(8).isEqualTo(id.substring(0, 8));
 	}
 
+	@Test
+	void spec3_businessKeyAndTokenRecordIdsNeverEqualAHeaderKeyRecordId() {
+		String header = RecordIds.recordId("alice", "POST", "/orders/{orderId}/payment", "42");
+		String business = RecordIds.businessKeyRecordId("alice", "POST", "/orders/{orderId}/payment",
+				"path variable:orderId", "42");
+		String otherSource = RecordIds.businessKeyRecordId("alice", "POST", "/orders/{orderId}/payment",
+				"query parameter:orderId", "42");
+		String token = RecordIds.tokenRecordId("alice", "42");
+
+		assertThat(business).hasSize(43).isNotEqualTo(header).isNotEqualTo(otherSource).isNotEqualTo(token);
+		assertThat(token).hasSize(43).isNotEqualTo(header).isNotEqualTo(RecordIds.tokenRecordId("bob", "42"));
+	}
+
 }

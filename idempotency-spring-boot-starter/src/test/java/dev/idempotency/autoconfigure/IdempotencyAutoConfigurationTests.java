@@ -43,9 +43,13 @@ import dev.idempotency.StoreFailureMode;
 import dev.idempotency.autoconfigure.IdempotencyProperties.StoreType;
 import dev.idempotency.handler.HandlerMappingIdempotentHandlerResolver;
 import dev.idempotency.handler.IdempotentHandlerResolver;
+import dev.idempotency.key.RecordIds;
 import dev.idempotency.scope.IdempotencyScopeResolver;
 import dev.idempotency.store.InMemoryIdempotencyStore;
 import dev.idempotency.store.IdempotencyStore;
+import dev.idempotency.store.InProgressRecord;
+import dev.idempotency.token.IdempotencyTokenController;
+import dev.idempotency.token.OneTimeTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,7 +66,8 @@ class IdempotencyAutoConfigurationTests {
 			"idempotency.on-store-failure", "idempotency.on-server-error", "idempotency.max-request-body",
 			"idempotency.max-response-body", "idempotency.replayed-headers", "idempotency.fingerprinted-headers",
 			"idempotency.filter-order", "idempotency.store.type", "idempotency.store.timeout",
-			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout");
+			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout", "idempotency.tokens.enabled",
+			"idempotency.tokens.path", "idempotency.tokens.ttl");
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class));
@@ -319,7 +324,8 @@ class IdempotencyAutoConfigurationTests {
 					"idempotency.replayed-headers=X-Request-Id", "idempotency.fingerprinted-headers=X-Tenant",
 					"idempotency.filter-order=5", "idempotency.store.type=in-memory",
 					"idempotency.store.timeout=750ms", "idempotency.store.durable-replicas=2",
-					"idempotency.store.durable-timeout=250ms")
+					"idempotency.store.durable-timeout=250ms", "idempotency.tokens.enabled=true",
+					"idempotency.tokens.path=/tokens", "idempotency.tokens.ttl=5m")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				IdempotencyProperties properties = context.getBean(IdempotencyProperties.class);
@@ -344,6 +350,10 @@ class IdempotencyAutoConfigurationTests {
 				assertThat(properties.getStore().getTimeout()).isEqualTo(Duration.ofMillis(750));
 				assertThat(properties.getStore().getDurableReplicas()).isEqualTo(2);
 				assertThat(properties.getStore().getDurableTimeout()).isEqualTo(Duration.ofMillis(250));
+				assertThat(properties.getTokens().isEnabled()).isTrue();
+				assertThat(properties.getTokens().getPath()).isEqualTo("/tokens");
+				assertThat(properties.getTokens().getTtl()).isEqualTo(Duration.ofMinutes(5));
+				assertThat(context.getBean(OneTimeTokens.class).ttl()).isEqualTo(Duration.ofMinutes(5));
 
 				IdempotencySettings settings = properties.toSettings();
 				assertThat(settings.getHeaderName()).isEqualTo("X-Idempotency-Key");
@@ -661,6 +671,159 @@ class IdempotencyAutoConfigurationTests {
 					org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration.class))
 			.withUserConfiguration(GoodRetentionController.class)
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void tokenEndpointIsOffByDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).doesNotHaveBean(OneTimeTokens.class);
+			assertThat(context).doesNotHaveBean(IdempotencyTokenController.class);
+		});
+	}
+
+	@Test
+	void tokenEndpointIssuesTokensIntoTheStoreBoundToTheScope() {
+		this.contextRunner.withPropertyValues("idempotency.tokens.enabled=true", "idempotency.scope=header:X-Tenant")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(IdempotencyTokenController.class);
+				OneTimeTokens tokens = context.getBean(OneTimeTokens.class);
+				assertThat(tokens.ttl()).isEqualTo(Duration.ofHours(1));
+				OneTimeTokens.IssuedToken issued = tokens.issue("header:acme");
+				IdempotencyStore store = context.getBean(IdempotencyStore.class);
+				InProgressRecord record = new InProgressRecord("v1:fp", java.time.Instant.now());
+				assertThat(store.claimToken(RecordIds.tokenRecordId("header:other", issued.token()), record, "o1",
+						Duration.ofSeconds(30)).tokenUnknown()).isTrue();
+				assertThat(store.claimToken(RecordIds.tokenRecordId("header:acme", issued.token()), record, "o2",
+						Duration.ofSeconds(30)).isClaimed()).isTrue();
+			});
+	}
+
+	@Test
+	void userDefinedOneTimeTokensReplaceTheAutoConfiguredOnes() {
+		this.contextRunner.withPropertyValues("idempotency.tokens.enabled=true")
+			.withBean(OneTimeTokens.class, () -> new OneTimeTokens(new InMemoryIdempotencyStore(), Duration.ofMinutes(2)))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(OneTimeTokens.class);
+				assertThat(context.getBean(OneTimeTokens.class).ttl()).isEqualTo(Duration.ofMinutes(2));
+			});
+	}
+
+	@Test
+	void businessKeyNamingNoPathVariableFailsStartUp() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration.class))
+			.withUserConfiguration(UnknownPathVariableController.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("@BusinessKey(pathVariable = \"orderId\")")
+				.hasStackTraceContaining("names no path variable"));
+	}
+
+	@Test
+	void businessKeyWithTwoSourcesFailsStartUp() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration.class))
+			.withUserConfiguration(TwoSourcesController.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("declares 2 sources"));
+	}
+
+	@Test
+	void tokenRequiredWithABusinessKeyFailsStartUp() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration.class))
+			.withUserConfiguration(TokenAndBusinessKeyController.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("sets both tokenRequired and businessKey"));
+	}
+
+	@Test
+	void malformedJsonPointerFailsStartUp() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration.class))
+			.withUserConfiguration(BadPointerController.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("Invalid JSON Pointer 'orderId'"));
+	}
+
+	@Test
+	void wellFormedBusinessKeysStartUp() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration.class))
+			.withUserConfiguration(GoodBusinessKeyController.class)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@org.springframework.web.bind.annotation.RestController
+	static class UnknownPathVariableController {
+
+		@dev.idempotency.Idempotent(businessKey = @dev.idempotency.BusinessKey(pathVariable = "orderId"))
+		@org.springframework.web.bind.annotation.PostMapping("/orders/{id}/payment")
+		String pay() {
+			return "paid";
+		}
+
+	}
+
+	@org.springframework.web.bind.annotation.RestController
+	static class TwoSourcesController {
+
+		@dev.idempotency.Idempotent(
+				businessKey = @dev.idempotency.BusinessKey(pathVariable = "orderId", jsonPointer = "/orderId"))
+		@org.springframework.web.bind.annotation.PostMapping("/orders/{orderId}/payment")
+		String pay() {
+			return "paid";
+		}
+
+	}
+
+	@org.springframework.web.bind.annotation.RestController
+	static class TokenAndBusinessKeyController {
+
+		@dev.idempotency.Idempotent(tokenRequired = true,
+				businessKey = @dev.idempotency.BusinessKey(queryParameter = "orderId"))
+		@org.springframework.web.bind.annotation.PostMapping("/pay")
+		String pay() {
+			return "paid";
+		}
+
+	}
+
+	@org.springframework.web.bind.annotation.RestController
+	static class BadPointerController {
+
+		@dev.idempotency.Idempotent(businessKey = @dev.idempotency.BusinessKey(jsonPointer = "orderId"))
+		@org.springframework.web.bind.annotation.PostMapping("/pay")
+		String pay() {
+			return "paid";
+		}
+
+	}
+
+	@org.springframework.web.bind.annotation.RestController
+	static class GoodBusinessKeyController {
+
+		@dev.idempotency.Idempotent(businessKey = @dev.idempotency.BusinessKey(pathVariable = "orderId"))
+		@org.springframework.web.bind.annotation.PostMapping("/orders/{orderId}/payment")
+		String pay() {
+			return "paid";
+		}
+
+		@dev.idempotency.Idempotent(businessKey = @dev.idempotency.BusinessKey(jsonPointer = "/order/id",
+				headerFirst = true))
+		@org.springframework.web.bind.annotation.PostMapping("/orders")
+		String order() {
+			return "ordered";
+		}
+
 	}
 
 	@org.springframework.web.bind.annotation.RestController

@@ -24,6 +24,8 @@ public class CountingStore implements IdempotencyStore {
 
 	public final AtomicInteger leaseExtensions = new AtomicInteger();
 
+	public final AtomicInteger tokensIssued = new AtomicInteger();
+
 	CountingStore(IdempotencyStore delegate) {
 		this.delegate = delegate;
 	}
@@ -40,6 +42,18 @@ public class CountingStore implements IdempotencyStore {
 	public ClaimResult claim(String recordId, InProgressRecord record, String ownerToken, Duration lease) {
 		this.claims.incrementAndGet();
 		return this.delegate.claim(recordId, record, ownerToken, lease);
+	}
+
+	@Override
+	public void issueToken(String recordId, Duration ttl) {
+		this.tokensIssued.incrementAndGet();
+		this.delegate.issueToken(recordId, ttl);
+	}
+
+	@Override
+	public ClaimResult claimToken(String recordId, InProgressRecord record, String ownerToken, Duration lease) {
+		this.claims.incrementAndGet();
+		return this.delegate.claimToken(recordId, record, ownerToken, lease);
 	}
 
 	@Override

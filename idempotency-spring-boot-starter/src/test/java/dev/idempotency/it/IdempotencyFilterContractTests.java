@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "idempotency.lease=1s", "idempotency.max-request-body=64KB", "idempotency.max-response-body=64KB",
-				"idempotency.replayed-headers=X-Request-Id" })
-abstract class IdempotencyFilterContractTests {
+				"idempotency.replayed-headers=X-Request-Id", "idempotency.tokens.enabled=true",
+				"idempotency.tokens.path=/it/secure/idempotency-tokens" })
+abstract class IdempotencyFilterContractTests implements KeyMechanismsContract {
 
 	@LocalServerPort
 	int port;
@@ -58,6 +59,21 @@ abstract class IdempotencyFilterContractTests {
 
 	CountingStore counting() {
 		return (CountingStore) this.store;
+	}
+
+	@Override
+	public HttpTestClient http() {
+		return this.http;
+	}
+
+	@Override
+	public TestApplication.Executions executions() {
+		return this.executions;
+	}
+
+	@Override
+	public CountingStore countingStore() {
+		return counting();
 	}
 
 	static String newKey() {
