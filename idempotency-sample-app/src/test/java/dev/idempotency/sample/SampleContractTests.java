@@ -274,6 +274,102 @@ abstract class SampleContractTests {
 		assertThat(this.client.balance(this.account)).isEqualByComparingTo(new BigDecimal("1000.00").subtract(new BigDecimal(keys)));
 	}
 
+	@Test
+	void orderPaymentIsIdempotentByTheOrderIdWithoutAnyHeader() {
+		String order = "order-" + UUID.randomUUID();
+		long debits = this.gateway.debits();
+		HttpResponse<byte[]> first = this.client.payOrder("alice", order, this.account, "10.00");
+		HttpResponse<byte[]> retry = this.client.payOrder("alice", order, this.account, "10.00");
+		assertThat(first.statusCode()).isEqualTo(201);
+		assertThat(replayed(first)).isFalse();
+		assertThat(first.headers().firstValue("Location")).hasValueSatisfying((l) -> assertThat(l).startsWith("/payments/"));
+		assertThat(text(first)).contains("\"orderId\":\"" + order + "\"").contains("\"amount\":\"10.00\"");
+		assertThat(retry.statusCode()).isEqualTo(201);
+		assertThat(replayed(retry)).isTrue();
+		assertThat(retry.body()).isEqualTo(first.body());
+		assertThat(this.gateway.debits() - debits).isEqualTo(1);
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("990.00");
+	}
+
+	@Test
+	void orderPaymentWithAnotherAmountIs422AndMovesNoMoney() {
+		String order = "order-" + UUID.randomUUID();
+		this.client.payOrder("alice", order, this.account, "10.00");
+		HttpResponse<byte[]> other = this.client.payOrder("alice", order, this.account, "25.00");
+		assertThat(other.statusCode()).isEqualTo(422);
+		assertThat(text(other)).contains("https://idempotency.dev/problems/key-reused");
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("990.00");
+	}
+
+	@Test
+	void racingPaymentsOfOneOrderDebitOnce() throws Exception {
+		String order = "order-" + UUID.randomUUID();
+		long debits = this.gateway.debits();
+		List<HttpResponse<byte[]>> responses = concurrently(16,
+				(i) -> this.client.payOrder("alice", order, this.account, "10.00"));
+		long executed = responses.stream().filter((r) -> r.statusCode() == 201 && !replayed(r)).count();
+		long replays = responses.stream().filter(SampleClient::replayed).count();
+		long conflicts = responses.stream().filter((r) -> r.statusCode() == 409).count();
+		assertThat(executed).isEqualTo(1);
+		assertThat(executed + replays + conflicts).isEqualTo(16);
+		assertThat(this.gateway.debits() - debits).isEqualTo(1);
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("990.00");
+	}
+
+	@Test
+	void transferWithATokenDebitsOnceAndItsRetryReplays() {
+		String token = this.client.token("alice");
+		long debits = this.gateway.debits();
+		HttpResponse<byte[]> first = this.client.transfer("alice", token, this.account, "7.00");
+		HttpResponse<byte[]> retry = this.client.transfer("alice", token, this.account, "7.00");
+		assertThat(first.statusCode()).isEqualTo(201);
+		assertThat(replayed(first)).isFalse();
+		assertThat(retry.statusCode()).isEqualTo(201);
+		assertThat(replayed(retry)).isTrue();
+		assertThat(retry.body()).isEqualTo(first.body());
+		assertThat(this.gateway.debits() - debits).isEqualTo(1);
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("993.00");
+	}
+
+	@Test
+	void transferWithAForgedMissingOrForeignTokenIsRefusedAndMovesNoMoney() {
+		String bobsToken = this.client.token("bob");
+		HttpResponse<byte[]> forged = this.client.transfer("alice", newKey(), this.account, "7.00");
+		HttpResponse<byte[]> foreign = this.client.transfer("alice", bobsToken, this.account, "7.00");
+		HttpResponse<byte[]> missing = this.client.move("/transfers", "alice", null, this.account, "7.00");
+		assertThat(forged.statusCode()).isEqualTo(400);
+		assertThat(text(forged)).contains("https://idempotency.dev/problems/invalid-token");
+		assertThat(foreign.statusCode()).isEqualTo(400);
+		assertThat(text(foreign)).contains("https://idempotency.dev/problems/invalid-token");
+		assertThat(missing.statusCode()).isEqualTo(400);
+		assertThat(text(missing)).contains("https://idempotency.dev/problems/missing-key");
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("1000.00");
+	}
+
+	@Test
+	void racingFirstUsesOfOneTokenDebitOnce() throws Exception {
+		String token = this.client.token("alice");
+		long debits = this.gateway.debits();
+		List<HttpResponse<byte[]>> responses = concurrently(16,
+				(i) -> this.client.transfer("alice", token, this.account, "10.00"));
+		long executed = responses.stream().filter((r) -> r.statusCode() == 201 && !replayed(r)).count();
+		long replays = responses.stream().filter(SampleClient::replayed).count();
+		long conflicts = responses.stream().filter((r) -> r.statusCode() == 409).count();
+		System.out.printf("[exactly-once] one token: 16 requests sent, %d executed, %d replayed, %d got 409%n", executed,
+				replays, conflicts);
+		assertThat(executed).isEqualTo(1);
+		assertThat(executed + replays + conflicts).isEqualTo(16);
+		assertThat(this.gateway.debits() - debits).isEqualTo(1);
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("990.00");
+	}
+
+	@Test
+	void tokenEndpointRequiresAuthentication() {
+		HttpResponse<byte[]> anonymous = this.client.http()
+			.send(this.client.http().request("/idempotency-tokens").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+	}
+
 	interface Send {
 
 		HttpResponse<byte[]> send(int index) throws Exception;
