@@ -229,7 +229,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		}
 		IdempotencyRecord existing = claim.existing();
 		if (existing != null) {
-			answerExisting(existing, fingerprint, request, response);
+			String key = (headerKey == null) ? "business key (" + businessKey.describe() + ")"
+					: handler.tokenRequired() ? "one-time token" : "idempotency key";
+			answerExisting(existing, key, fingerprint, request, response);
 			return;
 		}
 		Duration recordRetention = (handler.retention() != null) ? handler.retention() : this.retention;
@@ -250,16 +252,16 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private void answerExisting(IdempotencyRecord existing, String fingerprint, HttpServletRequest request,
+	private void answerExisting(IdempotencyRecord existing, String key, String fingerprint, HttpServletRequest request,
 			HttpServletResponse response) throws IOException {
 		if (existing instanceof CompletedRecord completed) {
 			if (!RequestFingerprinter.matches(completed.fingerprint(), fingerprint)) {
 				reject(IdempotencyProblem.KEY_REUSED,
-						"This idempotency key was already used with a different request.", null,
+						"This " + key + " was already used with a different request.", null,
 						IdempotencyOutcome.MISMATCH, request, response);
 			}
 			else if (!completed.replayable()) {
-				reject(IdempotencyProblem.NOT_REPLAYABLE, "The request with this idempotency key completed with status "
+				reject(IdempotencyProblem.NOT_REPLAYABLE, "The request with this " + key + " completed with status "
 						+ completed.status() + ", but its answer was streamed or too large to keep. It will not run again.",
 						null, IdempotencyOutcome.NOT_REPLAYABLE, request, response);
 			}
@@ -269,7 +271,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			}
 			return;
 		}
-		reject(IdempotencyProblem.IN_PROGRESS, "A request with this idempotency key is still being processed.",
+		reject(IdempotencyProblem.IN_PROGRESS, "A request with this " + key + " is still being processed.",
 				this.retryAfter, IdempotencyOutcome.CONFLICT, request, response);
 	}
 

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 
 import org.springframework.util.Assert;
@@ -52,7 +53,7 @@ public class OneTimeTokens {
 		String token = ENCODER.encodeToString(bytes);
 		Instant issuedAt = this.clock.instant();
 		this.store.issueToken(RecordIds.tokenRecordId(scope, token), this.ttl);
-		return new IssuedToken(token, issuedAt.plus(this.ttl));
+		return new IssuedToken(token, issuedAt.plus(this.ttl).truncatedTo(ChronoUnit.SECONDS));
 	}
 
 	/** How long an unused token stays valid. */
@@ -61,7 +62,8 @@ public class OneTimeTokens {
 	}
 
 	/**
-	 * A token and when it expires (by this application's clock; the store expires it by its own).
+	 * A token and when it expires, to the second, rounded down (by this application's clock; the store
+	 * expires it by its own).
 	 * @param token the value to send in the {@code Idempotency-Key} header
 	 * @param expiresAt when the token stops being accepted, unless used before
 	 */
