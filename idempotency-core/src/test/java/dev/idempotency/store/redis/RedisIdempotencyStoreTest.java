@@ -72,6 +72,26 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContractTests {
 	}
 
 	@Test
+	void token_waitsAsFieldTOfItsRecordKeyThenBecomesTheRecordInTheSameKey() {
+		String id = newRecordId();
+		String key = this.redisStore.keyOf(id);
+		this.redisStore.issueToken(id, Duration.ofMinutes(10));
+
+		assertThat(RedisTestServer.get().command("HKEYS", key)).isEqualTo("t");
+		long expiresAt = Long.parseLong(RedisTestServer.get().command("HGET", key, "t"));
+		assertThat(expiresAt - System.currentTimeMillis()).isBetween(Duration.ofMinutes(9).toMillis(),
+				Duration.ofMinutes(10).toMillis() + 1000);
+		assertThat(pttl(id)).isBetween(Duration.ofMinutes(9).toMillis(), Duration.ofMinutes(10).toMillis());
+
+		String owner = newOwner();
+		assertThat(this.redisStore.claimToken(id, inProgress("v1:fp"), owner, Duration.ofSeconds(30)).isClaimed())
+			.isTrue();
+		assertThat(pttl(id)).isLessThanOrEqualTo(30_000);
+		assertThat(this.redisStore.complete(id, owner, completed(now(), "v1:fp"), Duration.ofMinutes(5))).isTrue();
+		assertThat(RedisTestServer.get().command("HKEYS", key)).isEqualTo("r");
+	}
+
+	@Test
 	void spec5_extendedLeaseSetsTheTtl() {
 		String id = newRecordId();
 		String owner = newOwner();
