@@ -70,6 +70,36 @@ class IdempotencyEndpointIntegrationTests {
 	}
 
 	@Test
+	void operatorFindsRecordsOfBusinessKeysAndTokensBySource() {
+		HttpTestClient http = new HttpTestClient(this.port);
+		String order = UUID.randomUUID().toString();
+		assertThat(http.post("/it/orders/" + order + "/payment", "{\"amount\":\"1\"}").statusCode()).isEqualTo(201);
+		String businessId = RecordIds.businessKeyRecordId("anonymous", "POST", "/it/orders/{orderId}/payment",
+				"path variable:orderId", order);
+		String token = UUID.randomUUID().toString();
+		String tokenId = RecordIds.tokenRecordId("principal:alice", token);
+		this.store.issueToken(tokenId, Duration.ofMinutes(5));
+		this.store.claimToken(tokenId, new InProgressRecord("v1:crashed", Instant.now()), "dead-owner",
+				Duration.ofMinutes(5));
+
+		HttpResponse<byte[]> business = http.send(http.request("/actuator/idempotency?scope=anonymous&method=post&route="
+				+ encode("/it/orders/{orderId}/payment") + "&key=" + encode(order) + "&source=path-variable:orderId",
+				"Authorization", basic("alice")).GET().build());
+		HttpResponse<byte[]> byToken = http.send(http.request("/actuator/idempotency?scope=" + encode("principal:alice")
+				+ "&key=" + encode(token) + "&source=token", "Authorization", basic("alice")).DELETE().build());
+		HttpResponse<byte[]> unknownSource = http.send(http.request("/actuator/idempotency?scope=anonymous&method=POST"
+				+ "&route=/x&key=k&source=cookie:x", "Authorization", basic("alice")).GET().build());
+		HttpResponse<byte[]> noRoute = http.send(http.request("/actuator/idempotency?scope=anonymous&method=POST&key=k",
+				"Authorization", basic("alice")).GET().build());
+
+		assertThat(text(business)).contains("\"recordId\":\"" + businessId + "\"").contains("\"state\":\"COMPLETED\"");
+		assertThat(text(byToken)).contains("\"recordId\":\"" + tokenId + "\"").contains("\"state\":\"IN_PROGRESS\"");
+		assertThat(this.store.find(tokenId)).isNull();
+		assertThat(unknownSource.statusCode()).isEqualTo(400);
+		assertThat(noRoute.statusCode()).isEqualTo(400);
+	}
+
+	@Test
 	void unreadableRecordCanStillBeDeleted() {
 		HttpTestClient http = new HttpTestClient(this.port);
 		IdempotencyStore unreadable = new dev.idempotency.store.InMemoryIdempotencyStore() {

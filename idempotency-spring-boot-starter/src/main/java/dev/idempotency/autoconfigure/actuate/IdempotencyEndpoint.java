@@ -2,15 +2,18 @@ package dev.idempotency.autoconfigure.actuate;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
+import dev.idempotency.key.BusinessKeySource;
 import dev.idempotency.key.RecordIds;
 import dev.idempotency.store.CompletedRecord;
 import dev.idempotency.store.IdempotencyRecord;
@@ -26,16 +29,27 @@ import dev.idempotency.store.IdempotencyStore;
 @Endpoint(id = "idempotency", defaultAccess = Access.NONE)
 public class IdempotencyEndpoint {
 
+	private static final Map<String, BusinessKeySource.Kind> SOURCE_KINDS = Map.of("path-variable",
+			BusinessKeySource.Kind.PATH_VARIABLE, "json-pointer", BusinessKeySource.Kind.JSON_POINTER,
+			"query-parameter", BusinessKeySource.Kind.QUERY_PARAMETER, "header", BusinessKeySource.Kind.HEADER);
+
 	private final IdempotencyStore store;
 
 	public IdempotencyEndpoint(IdempotencyStore store) {
 		this.store = store;
 	}
 
-	/** {@code GET /actuator/idempotency?scope=principal:alice&method=POST&route=/payments&key=k-1} */
+	/**
+	 * {@code GET /actuator/idempotency?scope=principal:alice&method=POST&route=/payments&key=k-1}, with
+	 * {@code source} for a key that is not an {@code Idempotency-Key} header value: {@code token} for a
+	 * one-time token (method and route then do not enter the record id), or a business key's source,
+	 * {@code path-variable:<name>}, {@code json-pointer:<pointer>}, {@code query-parameter:<name>} or
+	 * {@code header:<name>}.
+	 */
 	@ReadOperation
-	public RecordDescriptor record(String scope, String method, String route, String key) {
-		return recordById(recordId(scope, method, route, key));
+	public RecordDescriptor record(String scope, @Nullable String method, @Nullable String route, String key,
+			@Nullable String source) {
+		return recordById(recordId(scope, method, route, key, source));
 	}
 
 	/** {@code GET /actuator/idempotency/{recordId}} */
@@ -44,10 +58,11 @@ public class IdempotencyEndpoint {
 		return describe(recordId);
 	}
 
-	/** {@code DELETE /actuator/idempotency?scope=…&method=…&route=…&key=…} */
+	/** {@code DELETE /actuator/idempotency?scope=…&method=…&route=…&key=…[&source=…]} */
 	@DeleteOperation
-	public RecordDescriptor delete(String scope, String method, String route, String key) {
-		return deleteById(recordId(scope, method, route, key));
+	public RecordDescriptor delete(String scope, @Nullable String method, @Nullable String route, String key,
+			@Nullable String source) {
+		return deleteById(recordId(scope, method, route, key, source));
 	}
 
 	/** {@code DELETE /actuator/idempotency/{recordId}} */
@@ -68,8 +83,28 @@ public class IdempotencyEndpoint {
 		}
 	}
 
-	private static String recordId(String scope, String method, String route, String key) {
-		return RecordIds.recordId(scope, method.toUpperCase(Locale.ROOT), route, key);
+	private static String recordId(String scope, @Nullable String method, @Nullable String route, String key,
+			@Nullable String source) {
+		if ("token".equals(source)) {
+			return RecordIds.tokenRecordId(scope, key);
+		}
+		if (method == null || route == null) {
+			throw new InvalidEndpointRequestException("Missing method or route",
+					"method and route are required unless source=token");
+		}
+		String httpMethod = method.toUpperCase(Locale.ROOT);
+		if (source == null || source.isEmpty() || source.equals("idempotency-key")) {
+			return RecordIds.recordId(scope, httpMethod, route, key);
+		}
+		int colon = source.indexOf(':');
+		BusinessKeySource.Kind kind = (colon > 0) ? SOURCE_KINDS.get(source.substring(0, colon)) : null;
+		if (kind == null || colon == source.length() - 1) {
+			throw new InvalidEndpointRequestException("Unknown source '" + source + "'",
+					"source must be idempotency-key, token, or a business key's path-variable:<name>,"
+							+ " json-pointer:<pointer>, query-parameter:<name> or header:<name>");
+		}
+		BusinessKeySource businessKey = new BusinessKeySource(kind, source.substring(colon + 1), false);
+		return RecordIds.businessKeyRecordId(scope, httpMethod, route, businessKey.id(), key);
 	}
 
 	/**
