@@ -236,9 +236,10 @@ abstract class SampleContractTests {
 		long debits = this.gateway.debits();
 		int requests = 32;
 		List<HttpResponse<byte[]>> responses = concurrently(requests, (i) -> this.client.pay("alice", key, this.account, "10.00"));
-		long executed = responses.stream().filter((r) -> r.statusCode() == 201 && !replayed(r)).count();
-		long replays = responses.stream().filter(SampleClient::replayed).count();
-		long conflicts = responses.stream().filter((r) -> r.statusCode() == 409).count();
+		Tally tally = Tally.of(responses);
+		long executed = tally.executed();
+		long replays = tally.replays();
+		long conflicts = tally.conflicts();
 		System.out.printf("[exactly-once] one key: %d requests sent, %d executed, %d replayed, %d got 409, %d debits%n",
 				requests, executed, replays, conflicts, this.gateway.debits() - debits);
 		assertThat(executed).isEqualTo(1);
@@ -262,9 +263,10 @@ abstract class SampleContractTests {
 		long debits = this.gateway.debits();
 		List<HttpResponse<byte[]>> responses = concurrently(sends.size(),
 				(i) -> this.client.pay("alice", sends.get(i), this.account, "1.00"));
-		long executed = responses.stream().filter((r) -> r.statusCode() == 201 && !replayed(r)).count();
-		long replays = responses.stream().filter(SampleClient::replayed).count();
-		long conflicts = responses.stream().filter((r) -> r.statusCode() == 409).count();
+		Tally tally = Tally.of(responses);
+		long executed = tally.executed();
+		long replays = tally.replays();
+		long conflicts = tally.conflicts();
 		long committed = this.gateway.debits() - debits;
 		System.out.printf("[exactly-once] %d keys x %d: %d requests sent, %d executed, %d replayed, %d got 409, %d debits%n",
 				keys, copies, sends.size(), executed, replays, conflicts, committed);
@@ -307,9 +309,10 @@ abstract class SampleContractTests {
 		long debits = this.gateway.debits();
 		List<HttpResponse<byte[]>> responses = concurrently(16,
 				(i) -> this.client.payOrder("alice", order, this.account, "10.00"));
-		long executed = responses.stream().filter((r) -> r.statusCode() == 201 && !replayed(r)).count();
-		long replays = responses.stream().filter(SampleClient::replayed).count();
-		long conflicts = responses.stream().filter((r) -> r.statusCode() == 409).count();
+		Tally tally = Tally.of(responses);
+		long executed = tally.executed();
+		long replays = tally.replays();
+		long conflicts = tally.conflicts();
 		assertThat(executed).isEqualTo(1);
 		assertThat(executed + replays + conflicts).isEqualTo(16);
 		assertThat(this.gateway.debits() - debits).isEqualTo(1);
@@ -352,9 +355,10 @@ abstract class SampleContractTests {
 		long debits = this.gateway.debits();
 		List<HttpResponse<byte[]>> responses = concurrently(16,
 				(i) -> this.client.transfer("alice", token, this.account, "10.00"));
-		long executed = responses.stream().filter((r) -> r.statusCode() == 201 && !replayed(r)).count();
-		long replays = responses.stream().filter(SampleClient::replayed).count();
-		long conflicts = responses.stream().filter((r) -> r.statusCode() == 409).count();
+		Tally tally = Tally.of(responses);
+		long executed = tally.executed();
+		long replays = tally.replays();
+		long conflicts = tally.conflicts();
 		System.out.printf("[exactly-once] one token: 16 requests sent, %d executed, %d replayed, %d got 409%n", executed,
 				replays, conflicts);
 		assertThat(executed).isEqualTo(1);
@@ -368,6 +372,17 @@ abstract class SampleContractTests {
 		HttpResponse<byte[]> anonymous = this.client.http()
 			.send(this.client.http().request("/idempotency-tokens").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
 		assertThat(anonymous.statusCode()).isEqualTo(401);
+	}
+
+	/** How many answers ran the handler (201, not replayed), were replays, or were 409. */
+	record Tally(long executed, long replays, long conflicts) {
+
+		static Tally of(List<HttpResponse<byte[]>> responses) {
+			return new Tally(responses.stream().filter((r) -> r.statusCode() == 201 && !replayed(r)).count(),
+					responses.stream().filter(SampleClient::replayed).count(),
+					responses.stream().filter((r) -> r.statusCode() == 409).count());
+		}
+
 	}
 
 	interface Send {
