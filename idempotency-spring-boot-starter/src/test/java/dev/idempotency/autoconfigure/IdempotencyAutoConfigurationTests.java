@@ -46,6 +46,7 @@ import dev.idempotency.handler.IdempotentHandlerResolver;
 import dev.idempotency.scope.IdempotencyScopeResolver;
 import dev.idempotency.store.InMemoryIdempotencyStore;
 import dev.idempotency.store.IdempotencyStore;
+import dev.idempotency.token.OneTimeTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,7 +63,8 @@ class IdempotencyAutoConfigurationTests {
 			"idempotency.on-store-failure", "idempotency.on-server-error", "idempotency.max-request-body",
 			"idempotency.max-response-body", "idempotency.replayed-headers", "idempotency.fingerprinted-headers",
 			"idempotency.filter-order", "idempotency.store.type", "idempotency.store.timeout",
-			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout");
+			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout", "idempotency.tokens.enabled",
+			"idempotency.tokens.path", "idempotency.tokens.ttl");
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class));
@@ -303,6 +305,9 @@ class IdempotencyAutoConfigurationTests {
 			assertThat(properties.getStore().getTimeout()).isEqualTo(Duration.ofSeconds(2));
 			assertThat(properties.getStore().getDurableReplicas()).isZero();
 			assertThat(properties.getStore().getDurableTimeout()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(properties.getTokens().isEnabled()).isFalse();
+			assertThat(properties.getTokens().getPath()).isEqualTo("/idempotency-tokens");
+			assertThat(properties.getTokens().getTtl()).isEqualTo(Duration.ofHours(1));
 			assertThat(settings).usingRecursiveComparison().isEqualTo(defaults);
 		});
 	}
@@ -319,7 +324,8 @@ class IdempotencyAutoConfigurationTests {
 					"idempotency.replayed-headers=X-Request-Id", "idempotency.fingerprinted-headers=X-Tenant",
 					"idempotency.filter-order=5", "idempotency.store.type=in-memory",
 					"idempotency.store.timeout=750ms", "idempotency.store.durable-replicas=2",
-					"idempotency.store.durable-timeout=250ms")
+					"idempotency.store.durable-timeout=250ms", "idempotency.tokens.enabled=true",
+					"idempotency.tokens.path=/tokens", "idempotency.tokens.ttl=10m")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				IdempotencyProperties properties = context.getBean(IdempotencyProperties.class);
@@ -344,6 +350,10 @@ class IdempotencyAutoConfigurationTests {
 				assertThat(properties.getStore().getTimeout()).isEqualTo(Duration.ofMillis(750));
 				assertThat(properties.getStore().getDurableReplicas()).isEqualTo(2);
 				assertThat(properties.getStore().getDurableTimeout()).isEqualTo(Duration.ofMillis(250));
+				assertThat(properties.getTokens().isEnabled()).isTrue();
+				assertThat(properties.getTokens().getPath()).isEqualTo("/tokens");
+				assertThat(properties.getTokens().getTtl()).isEqualTo(Duration.ofMinutes(10));
+				assertThat(context.getBean(OneTimeTokens.class).ttl()).isEqualTo(Duration.ofMinutes(10));
 
 				IdempotencySettings settings = properties.toSettings();
 				assertThat(settings.getHeaderName()).isEqualTo("X-Idempotency-Key");
