@@ -308,6 +308,9 @@ class IdempotencyAutoConfigurationTests {
 			assertThat(properties.getStore().getTimeout()).isEqualTo(Duration.ofSeconds(2));
 			assertThat(properties.getStore().getDurableReplicas()).isZero();
 			assertThat(properties.getStore().getDurableTimeout()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(properties.getTokens().isEnabled()).isFalse();
+			assertThat(properties.getTokens().getPath()).isEqualTo("/idempotency-tokens");
+			assertThat(properties.getTokens().getTtl()).isEqualTo(Duration.ofHours(1));
 			assertThat(settings).usingRecursiveComparison().isEqualTo(defaults);
 		});
 	}
