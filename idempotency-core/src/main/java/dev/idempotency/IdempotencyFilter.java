@@ -217,6 +217,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			claim = tokenClaim ? timed("claim", () -> this.store.claimToken(recordId, claimed, owner, this.lease))
 					: timed("claim", () -> this.store.claim(recordId, claimed, owner, this.lease));
 		}
+		catch (UnsupportedOperationException ex) {
+			throw new IllegalStateException("The idempotency store has no one-time tokens", ex);
+		}
 		catch (RuntimeException ex) {
 			storeFailed(recordId, ex, body.request(), response, chain);
 			return;

@@ -85,6 +85,23 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 		}
 	}
 
+	/**
+	 * The handler methods marked {@code @Idempotent(tokenRequired = true)}, for a start-up check that the
+	 * store supports one-time tokens.
+	 */
+	public List<Method> tokenRequiredHandlers() {
+		List<Method> methods = new ArrayList<>();
+		for (HandlerMapping mapping : handlerMappings()) {
+			if (mapping instanceof AbstractHandlerMethodMapping<?> methodMapping) {
+				methodMapping.getHandlerMethods()
+					.values()
+					.forEach((handlerMethod) -> policyOf(handlerMethod).filter(HandlerPolicy::tokenRequired)
+						.ifPresent((policy) -> methods.add(handlerMethod.getMethod())));
+			}
+		}
+		return methods;
+	}
+
 	private static void checkPathVariable(HandlerPolicy policy, Object mappingInfo, HandlerMethod handlerMethod) {
 		BusinessKeySource businessKey = policy.businessKey();
 		if (businessKey == null || businessKey.kind() != BusinessKeySource.Kind.PATH_VARIABLE
@@ -168,6 +185,10 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalStateException(ex.getMessage() + " on " + key.method(), ex);
+			}
+			if (idempotent.tokenRequired() && !idempotent.required()) {
+				throw new IllegalStateException("@Idempotent on " + key.method()
+						+ " sets tokenRequired but required = false; a token-required handler requires its token");
 			}
 			if (businessKey != null && idempotent.tokenRequired()) {
 				throw new IllegalStateException("@Idempotent on " + key.method()

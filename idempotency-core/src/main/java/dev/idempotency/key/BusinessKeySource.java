@@ -1,5 +1,10 @@
 package dev.idempotency.key;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,8 +23,9 @@ import dev.idempotency.BusinessKey;
 
 /**
  * Where a handler's business key is read from, and the reading: a path variable, a JSON Pointer into the
- * body, a query parameter or a header. A value is a non-empty text of at most the maximum key length; from
- * a JSON body, a string or an integer.
+ * body, a query parameter (of the query string only, never a form field) or a header. A value is a
+ * non-empty text of at most the maximum key length; from a JSON body, a string or an integer. A query
+ * parameter or header that appears more than once is refused, as is a JSON body with duplicate members.
  * @param kind the kind of source
  * @param name the variable, pointer, parameter or header name
  * @param headerFirst whether an {@code Idempotency-Key} header, when present, is the key instead
@@ -113,8 +119,8 @@ public record BusinessKeySource(Kind kind, String name, boolean headerFirst) {
 		String value = switch (this.kind) {
 			case PATH_VARIABLE -> pathVariables.get(this.name);
 			case JSON_POINTER -> readJson(body);
-			case QUERY_PARAMETER -> request.getParameter(this.name);
-			case HEADER -> request.getHeader(this.name);
+			case QUERY_PARAMETER -> single(queryValues(request.getQueryString()));
+			case HEADER -> single(Collections.list(request.getHeaders(this.name)));
 		};
 		if (value == null) {
 			return null;
@@ -127,6 +133,37 @@ public record BusinessKeySource(Kind kind, String name, boolean headerFirst) {
 					+ maxLength + " characters.");
 		}
 		return value;
+	}
+
+	/** The one value, or none; two or more are ambiguous, since the handler might bind another one. */
+	private @Nullable String single(List<String> values) {
+		if (values.size() > 1) {
+			throw new InvalidIdempotencyKeyException("The business key, " + describe() + ", appears "
+					+ values.size() + " times; send it once.");
+		}
+		return values.isEmpty() ? null : values.get(0);
+	}
+
+	/** The values of this query parameter, decoded like the servlet container does; form fields never count. */
+	private List<String> queryValues(@Nullable String query) {
+		List<String> values = new ArrayList<>(1);
+		if (query == null || query.isEmpty()) {
+			return values;
+		}
+		try {
+			for (String pair : query.split("&")) {
+				int equals = pair.indexOf('=');
+				String name = URLDecoder.decode((equals >= 0) ? pair.substring(0, equals) : pair, StandardCharsets.UTF_8);
+				if (name.equals(this.name)) {
+					values.add((equals >= 0) ? URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8) : "");
+				}
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidIdempotencyKeyException(
+					"The business key, " + describe() + ", cannot be read: the query string is not well encoded.");
+		}
+		return values;
 	}
 
 	/**

@@ -41,7 +41,7 @@ public final class RecordIds {
 	 * Return the record id of a business key: like {@link #recordId(String, String, String, String)}, with
 	 * the key's source as a fifth field, so a business key never shares a record with a header key or with
 	 * a business key of another source.
-	 * @param source where the key was found, e.g. {@code path-variable:orderId}
+	 * @param source where the key was found, e.g. {@code path variable:orderId}
 	 */
 	public static String businessKeyRecordId(String scope, String method, String route, String source, String key) {
 		return hash(scope, method, route, source, key);

@@ -49,6 +49,15 @@ public interface IdempotencyStore {
 	@Nullable IdempotencyRecord find(String recordId);
 
 	/**
+	 * Whether this store implements one-time tokens ({@link #issueToken}, {@link #claimToken}). The
+	 * auto-configuration refuses to start with the token endpoint or an {@code @Idempotent(tokenRequired =
+	 * true)} handler on a store that does not; a store that wraps another must delegate this too.
+	 */
+	default boolean supportsTokens() {
+		return false;
+	}
+
+	/**
 	 * Stores a one-time token under {@code recordId}, expiring after {@code ttl}, for
 	 * {@link #claimToken(String, InProgressRecord, String, Duration)} to consume. Nothing else is kept.
 	 * @throws UnsupportedOperationException when the store has no tokens

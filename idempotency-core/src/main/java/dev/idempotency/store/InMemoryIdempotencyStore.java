@@ -41,6 +41,11 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean supportsTokens() {
+		return true;
+	}
+
+	@Override
 	public void issueToken(String recordId, Duration ttl) {
 		long expiresAt = this.nanoClock.getAsLong() + ttl.toNanos();
 		this.entries.put(recordId, new Entry(null, null, expiresAt, expiresAt));

@@ -1,6 +1,7 @@
 package dev.idempotency.token;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,7 +24,8 @@ import dev.idempotency.web.ProblemResponses;
 /**
  * The token endpoint: {@code POST} to {@code ${idempotency.tokens.path}} (default
  * {@value #DEFAULT_PATH}) answers {@code 201} with {@code {"token":"…","expiresAt":"…"}}, a token bound to
- * the caller's scope, never cached; when the store fails, the {@code store-unavailable} problem (503).
+ * the caller's scope, never cached; when the store fails, the {@code store-unavailable} problem (503) with
+ * {@code Retry-After}.
  */
 @RestController
 public class IdempotencyTokenController {
@@ -35,9 +37,14 @@ public class IdempotencyTokenController {
 
 	private final IdempotencyScopeResolver scopeResolver;
 
-	public IdempotencyTokenController(OneTimeTokens tokens, IdempotencyScopeResolver scopeResolver) {
+	private final Duration retryAfter;
+
+	/** @param retryAfter sent as {@code Retry-After} with the 503 when the store fails */
+	public IdempotencyTokenController(OneTimeTokens tokens, IdempotencyScopeResolver scopeResolver,
+			Duration retryAfter) {
 		this.tokens = tokens;
 		this.scopeResolver = scopeResolver;
+		this.retryAfter = retryAfter;
 	}
 
 	@PostMapping(path = "${idempotency.tokens.path:" + DEFAULT_PATH + "}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -49,7 +56,8 @@ public class IdempotencyTokenController {
 		}
 		catch (IdempotencyStoreException ex) {
 			ProblemResponses.write(response, IdempotencyProblem.STORE_UNAVAILABLE,
-					"The idempotency store is unavailable; no token was issued.", null, request.getRequestURI());
+					"The idempotency store is unavailable; no token was issued.", this.retryAfter,
+					request.getRequestURI());
 			return null;
 		}
 		Map<String, String> body = new LinkedHashMap<>();

@@ -24,7 +24,7 @@ class BusinessKeySourceTest {
 
 	@Test
 	void eachSourceKindIsReadFromItsPlace() {
-		this.request.setParameter("orderId", "q-1");
+		this.request.setQueryString("orderId=q-1");
 		this.request.addHeader("X-Order-Id", "h-1");
 
 		assertThat(source("path").read(this.request, Map.of("orderId", "p-1"), new byte[0], 255)).isEqualTo("p-1");
@@ -33,6 +33,36 @@ class BusinessKeySourceTest {
 		assertThat(source("body").read(this.request, Map.of(), json("{\"order\":{\"id\":\"b-1\"}}"), 255))
 			.isEqualTo("b-1");
 		assertThat(source("body").read(this.request, Map.of(), json("{\"order\":{\"id\":42}}"), 255)).isEqualTo("42");
+	}
+
+	@Test
+	void queryParameterComesFromTheQueryStringOnlyDecodedLikeTheContainerDoes() {
+		this.request.setQueryString("other=1&orderId=a%2Fb+c&x");
+		this.request.setParameter("orderId", "form-field");
+
+		assertThat(source("query").read(this.request, Map.of(), new byte[0], 255)).isEqualTo("a/b c");
+
+		this.request.setQueryString("other=1");
+		assertThat(source("query").read(this.request, Map.of(), new byte[0], 255)).as("a form field never counts")
+			.isNull();
+	}
+
+	@Test
+	void repeatedQueryParameterOrHeaderIsAnInvalidKey() {
+		this.request.setQueryString("orderId=1&orderId=2");
+		this.request.addHeader("X-Order-Id", "1");
+		this.request.addHeader("X-Order-Id", "2");
+
+		assertThatExceptionOfType(InvalidIdempotencyKeyException.class)
+			.isThrownBy(() -> source("query").read(this.request, Map.of(), new byte[0], 255))
+			.withMessageContaining("appears 2 times");
+		assertThatExceptionOfType(InvalidIdempotencyKeyException.class)
+			.isThrownBy(() -> source("header").read(this.request, Map.of(), new byte[0], 255))
+			.withMessageContaining("appears 2 times");
+		this.request.setQueryString("orderId=%zz");
+		assertThatExceptionOfType(InvalidIdempotencyKeyException.class)
+			.isThrownBy(() -> source("query").read(this.request, Map.of(), new byte[0], 255))
+			.withMessageContaining("not well encoded");
 	}
 
 	@Test

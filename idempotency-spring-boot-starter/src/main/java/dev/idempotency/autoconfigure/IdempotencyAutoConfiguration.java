@@ -66,12 +66,23 @@ public class IdempotencyAutoConfiguration {
 				() -> BeanFactoryUtils.beansOfTypeIncludingAncestors(context, HandlerMapping.class, true, false).values());
 	}
 
-	/** Fails start-up on a malformed {@code @Idempotent} instead of the first request to that handler. */
+	/**
+	 * Fails start-up on a malformed {@code @Idempotent} instead of the first request to that handler, and
+	 * on token-required handlers with a store that has no one-time tokens.
+	 */
 	@Bean
-	static SmartInitializingSingleton idempotentHandlerValidation(ObjectProvider<IdempotentHandlerResolver> resolver) {
+	static SmartInitializingSingleton idempotentHandlerValidation(ObjectProvider<IdempotentHandlerResolver> resolver,
+			ObjectProvider<IdempotencyStore> store) {
 		return () -> {
 			if (resolver.getIfAvailable() instanceof HandlerMappingIdempotentHandlerResolver handlers) {
 				handlers.validateHandlers();
+				IdempotencyStore idempotencyStore = store.getIfAvailable();
+				List<java.lang.reflect.Method> tokenHandlers = handlers.tokenRequiredHandlers();
+				if (idempotencyStore != null && !idempotencyStore.supportsTokens() && !tokenHandlers.isEmpty()) {
+					throw new IllegalStateException("@Idempotent(tokenRequired = true) on " + tokenHandlers
+							+ " needs a store with one-time tokens, but " + idempotencyStore.getClass().getName()
+							+ " has none (IdempotencyStore.supportsTokens() is false)");
+				}
 			}
 		};
 	}

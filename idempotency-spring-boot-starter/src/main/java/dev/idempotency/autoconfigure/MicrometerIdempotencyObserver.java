@@ -18,7 +18,7 @@ import dev.idempotency.IdempotencyOutcome;
  * operation, never the client key, the scope or the principal:
  * <ul>
  * <li>{@value #REQUESTS} (counter), tag {@code outcome}: {@code executed}, {@code replayed},
- * {@code conflict}, {@code mismatch}, {@code invalid_key}, {@code request_too_large},
+ * {@code conflict}, {@code mismatch}, {@code invalid_key}, {@code invalid_token}, {@code request_too_large},
  * {@code store_unavailable}, {@code proceeded_without_store}, {@code not_replayable}, {@code released},
  * {@code unknown_outcome};</li>
  * <li>{@value #STORE_CALLS} (timer), tags {@code operation} ({@code claim}, {@code complete},

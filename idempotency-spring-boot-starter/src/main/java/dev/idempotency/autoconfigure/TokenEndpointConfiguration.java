@@ -21,13 +21,18 @@ class TokenEndpointConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OneTimeTokens idempotencyOneTimeTokens(IdempotencyStore store, IdempotencyProperties properties) {
+		if (!store.supportsTokens()) {
+			throw new IllegalStateException("idempotency.tokens.enabled=true needs a store with one-time tokens, but "
+					+ store.getClass().getName() + " has none (IdempotencyStore.supportsTokens() is false)");
+		}
 		return new OneTimeTokens(store, properties.getTokens().getTtl());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	IdempotencyTokenController idempotencyTokenController(OneTimeTokens tokens, IdempotencyScopeResolver scopeResolver) {
-		return new IdempotencyTokenController(tokens, scopeResolver);
+	IdempotencyTokenController idempotencyTokenController(OneTimeTokens tokens, IdempotencyScopeResolver scopeResolver,
+			IdempotencyProperties properties) {
+		return new IdempotencyTokenController(tokens, scopeResolver, properties.getRetryAfter());
 	}
 
 }

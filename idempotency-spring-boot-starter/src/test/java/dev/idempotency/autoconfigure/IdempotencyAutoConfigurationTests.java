@@ -712,6 +712,103 @@ class IdempotencyAutoConfigurationTests {
 	}
 
 	@Test
+	void tokenEndpointOnAStoreWithoutTokensFailsStartUp() {
+		this.contextRunner.withPropertyValues("idempotency.tokens.enabled=true")
+			.withBean(IdempotencyStore.class, CompletedOnlyStore::new)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("idempotency.tokens.enabled=true needs a store with one-time tokens"));
+	}
+
+	@Test
+	void tokenRequiredHandlerOnAStoreWithoutTokensFailsStartUp() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration.class))
+			.withUserConfiguration(TokenController.class)
+			.withBean(IdempotencyStore.class, CompletedOnlyStore::new)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("TokenController.transfer()")
+				.hasStackTraceContaining("needs a store with one-time tokens"));
+	}
+
+	@Test
+	void tokenRequiredHandlerStartsUpOnTheBuiltInStore() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration.class))
+			.withUserConfiguration(TokenController.class)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void tokenRequiredButNotRequiredFailsStartUp() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration.class))
+			.withUserConfiguration(OptionalTokenController.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("sets tokenRequired but required = false"));
+	}
+
+	@Test
+	void tokenEndpointAnswers503WithRetryAfterWhenTheStoreFails() throws Exception {
+		InMemoryIdempotencyStore failing = new InMemoryIdempotencyStore() {
+
+			@Override
+			public void issueToken(String recordId, Duration ttl) {
+				throw new dev.idempotency.store.IdempotencyStoreException("Redis issue token failed: timeout",
+						new IllegalStateException());
+			}
+
+		};
+		IdempotencyTokenController controller = new IdempotencyTokenController(
+				new OneTimeTokens(failing, Duration.ofHours(1)), (request) -> "anonymous", Duration.ofSeconds(2));
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/idempotency-tokens");
+		org.springframework.mock.web.MockHttpServletResponse response = new org.springframework.mock.web.MockHttpServletResponse();
+
+		assertThat(controller.issue(request, response)).isNull();
+
+		assertThat(response.getStatus()).isEqualTo(503);
+		assertThat(response.getHeader("Retry-After")).isEqualTo("2");
+		assertThat(response.getContentAsString()).contains("https://idempotency.dev/problems/store-unavailable");
+	}
+
+	/** A store with no one-time tokens: the SPI's defaults. */
+	static class CompletedOnlyStore extends InMemoryIdempotencyStore {
+
+		@Override
+		public boolean supportsTokens() {
+			return false;
+		}
+
+	}
+
+	@org.springframework.web.bind.annotation.RestController
+	static class TokenController {
+
+		@dev.idempotency.Idempotent(tokenRequired = true)
+		@org.springframework.web.bind.annotation.PostMapping("/transfers")
+		String transfer() {
+			return "moved";
+		}
+
+	}
+
+	@org.springframework.web.bind.annotation.RestController
+	static class OptionalTokenController {
+
+		@dev.idempotency.Idempotent(tokenRequired = true, required = false)
+		@org.springframework.web.bind.annotation.PostMapping("/transfers")
+		String transfer() {
+			return "moved";
+		}
+
+	}
+
+	@Test
 	void businessKeyNamingNoPathVariableFailsStartUp() {
 		this.contextRunner
 			.withConfiguration(AutoConfigurations.of(

@@ -64,6 +64,21 @@ class CompletionFailureIntegrationTests {
 				}
 
 				@Override
+				public boolean supportsTokens() {
+					return memory.supportsTokens();
+				}
+
+				@Override
+				public void issueToken(String recordId, Duration ttl) {
+					memory.issueToken(recordId, ttl);
+				}
+
+				@Override
+				public ClaimResult claimToken(String recordId, InProgressRecord record, String ownerToken, Duration lease) {
+					return memory.claimToken(recordId, record, ownerToken, lease);
+				}
+
+				@Override
 				public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
 					throw new IdempotencyStoreException("completion write lost", new IllegalStateException());
 				}

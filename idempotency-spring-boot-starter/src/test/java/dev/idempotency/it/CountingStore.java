@@ -45,6 +45,11 @@ public class CountingStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean supportsTokens() {
+		return this.delegate.supportsTokens();
+	}
+
+	@Override
 	public void issueToken(String recordId, Duration ttl) {
 		this.tokensIssued.incrementAndGet();
 		this.delegate.issueToken(recordId, ttl);

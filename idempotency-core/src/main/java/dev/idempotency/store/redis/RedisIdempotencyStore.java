@@ -119,6 +119,9 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 
 	private static final byte[] RECORD_FIELD = { 'r' };
 
+	/** The least time {@link #maxmemoryPolicy()} waits. */
+	static final Duration STARTUP_PROBE_TIMEOUT = Duration.ofSeconds(10);
+
 	private static final Log logger = LogFactory.getLog(RedisIdempotencyStore.class);
 
 	private final ReactiveRedisConnectionFactory connectionFactory;
@@ -190,6 +193,11 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 		byte[] existing = script("claim", CLAIM, ScriptOutputType.VALUE, redisKey(recordId), ascii(ownerToken),
 				RecordCodec.encode(record), millis(lease));
 		return (existing != null) ? ClaimResult.existing(RecordCodec.decode(existing)) : ClaimResult.claimed();
+	}
+
+	@Override
+	public boolean supportsTokens() {
+		return true;
 	}
 
 	@Override
@@ -350,21 +358,25 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 
 	/**
 	 * The server's {@code maxmemory-policy}, or {@code null} when the server does not tell (managed Redis
-	 * services often disable {@code CONFIG}).
+	 * services often disable {@code CONFIG}) or does not answer in time. Meant for a check at start-up: it
+	 * usually opens the connection, so it waits up to {@link #STARTUP_PROBE_TIMEOUT} or the store's timeout,
+	 * whichever is longer, and leaves the connection open for the first requests.
 	 */
 	public @Nullable String maxmemoryPolicy() {
+		Duration wait = (this.timeout.compareTo(STARTUP_PROBE_TIMEOUT) > 0) ? this.timeout : STARTUP_PROBE_TIMEOUT;
 		try {
-			Properties config = Mono
-				.usingWhen(Mono.fromSupplier(this.connectionFactory::getReactiveConnection),
-						(connection) -> connection.serverCommands().getConfig("maxmemory-policy"),
-						(connection) -> connection.closeLater())
-				.subscribeOn(Schedulers.boundedElastic())
-				.block(this.timeout);
-			if (config == null) {
+			Mono<Properties> config = (this.blockingRedis != null)
+					? Mono.fromCallable(() -> this.blockingRedis.execute(
+							(RedisCallback<Properties>) (connection) -> connection.serverCommands().getConfig("maxmemory-policy")))
+					: Mono.usingWhen(Mono.fromSupplier(this.connectionFactory::getReactiveConnection),
+							(connection) -> connection.serverCommands().getConfig("maxmemory-policy"),
+							(connection) -> connection.closeLater());
+			Properties properties = config.subscribeOn(Schedulers.boundedElastic()).block(wait);
+			if (properties == null) {
 				return null;
 			}
-			String policy = config.getProperty("maxmemory-policy");
-			return (policy != null) ? policy : firstValue(config);
+			String policy = properties.getProperty("maxmemory-policy");
+			return (policy != null) ? policy : firstValue(properties);
 		}
 		catch (RuntimeException ex) {
 			return null;
