@@ -243,12 +243,15 @@ public class IdempotencyOperationCustomizer implements GlobalOperationCustomizer
 			sameKey = "the same key";
 			text.append("by the `").append(this.headerName).append("` header when one is sent, else by ")
 				.append(sourceName(businessKey)).append('.');
+			if (!policy.required() && policy.keyCanBeAbsent()) {
+				text.append(" A request with neither runs without idempotency.");
+			}
 		}
 		else {
 			sameKey = "the same " + ((businessKey.kind() == BusinessKeySource.Kind.JSON_POINTER) ? "value" : "`" + businessKey.name() + "`");
 			text.append("by ").append(sourceName(businessKey)).append(", not by an `").append(this.headerName)
 				.append("` header.");
-			if (!policy.required() && policy.missingKeyPossible()) {
+			if (!policy.required() && policy.keyCanBeAbsent()) {
 				text.append(" A request without it runs without idempotency.");
 			}
 		}
@@ -407,10 +410,14 @@ public class IdempotencyOperationCustomizer implements GlobalOperationCustomizer
 			return this.required && this.businessKey == null;
 		}
 
-		/** Whether a request can lack the key: a path variable is there whenever the route matches. */
+		/** Whether the filter can refuse a request for lacking the key. */
 		boolean missingKeyPossible() {
-			return this.required
-					&& (this.businessKey == null || this.businessKey.kind() != BusinessKeySource.Kind.PATH_VARIABLE);
+			return this.required && keyCanBeAbsent();
+		}
+
+		/** Whether a request can lack the key: a path variable is there whenever the route matches. */
+		boolean keyCanBeAbsent() {
+			return this.businessKey == null || this.businessKey.kind() != BusinessKeySource.Kind.PATH_VARIABLE;
 		}
 
 	}

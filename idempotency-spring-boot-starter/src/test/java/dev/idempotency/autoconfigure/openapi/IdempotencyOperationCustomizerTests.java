@@ -175,6 +175,20 @@ class IdempotencyOperationCustomizerTests {
 	}
 
 	@Test
+	void optionalBusinessKeySaysThatARequestWithoutItRunsWithoutIdempotency() {
+		Operation byQuery = customize("optionalReference");
+		assertThat(byQuery.getDescription()).contains("by the query parameter `ref`")
+			.contains("A request without it runs without idempotency.");
+		assertThat(facts(byQuery)).containsEntry("businessKey", Map.of("in", "query", "name", "ref"))
+			.containsEntry("required", false);
+		Operation orKey = customize("optionalReferenceOrKey");
+		assertThat(orKey.getDescription()).contains("A request with neither runs without idempotency.");
+		assertThat(keyHeaders(orKey).get(0).getRequired()).isFalse();
+		Operation byPath = customize("optionalPathVariable");
+		assertThat(byPath.getDescription()).doesNotContain("without idempotency");
+	}
+
+	@Test
 	void handlerRetentionOverridesTheConfiguredOne() {
 		this.properties.setRetention(Duration.ofHours(36));
 		Operation override = customize("longRetention");

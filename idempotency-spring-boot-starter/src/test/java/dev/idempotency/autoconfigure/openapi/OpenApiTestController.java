@@ -50,6 +50,21 @@ class OpenApiTestController {
 	void order() {
 	}
 
+	@Idempotent(required = false, businessKey = @BusinessKey(queryParameter = "ref"))
+	@PostMapping("/optional-reference")
+	void optionalReference() {
+	}
+
+	@Idempotent(required = false, businessKey = @BusinessKey(queryParameter = "ref", headerFirst = true))
+	@PostMapping("/optional-reference-or-key")
+	void optionalReferenceOrKey() {
+	}
+
+	@Idempotent(required = false, businessKey = @BusinessKey(pathVariable = "orderId"))
+	@PostMapping("/optional-orders/{orderId}")
+	void optionalPathVariable(@PathVariable String orderId) {
+	}
+
 	@Idempotent(retention = "PT48H")
 	@PostMapping("/long")
 	void longRetention() {
