@@ -62,7 +62,8 @@ class IdempotencyAutoConfigurationTests {
 			"idempotency.on-store-failure", "idempotency.on-server-error", "idempotency.max-request-body",
 			"idempotency.max-response-body", "idempotency.replayed-headers", "idempotency.fingerprinted-headers",
 			"idempotency.filter-order", "idempotency.store.type", "idempotency.store.timeout",
-			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout");
+			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout", "idempotency.tokens.enabled",
+			"idempotency.tokens.path", "idempotency.tokens.ttl");
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class));
