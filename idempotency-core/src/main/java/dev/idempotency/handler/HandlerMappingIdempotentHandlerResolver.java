@@ -1,7 +1,6 @@
 package dev.idempotency.handler;
 
 import java.lang.reflect.Method;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,9 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
-import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.HandlerMapping;
@@ -27,7 +24,6 @@ import org.springframework.web.servlet.handler.AbstractHandlerMethodMapping;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.util.ServletRequestPathUtils;
 
-import dev.idempotency.Idempotent;
 import dev.idempotency.key.BusinessKeySource;
 
 /**
@@ -42,7 +38,7 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 
 	private volatile @Nullable List<HandlerMapping> handlerMappings;
 
-	private final Map<HandlerKey, Optional<HandlerPolicy>> policies = new ConcurrentHashMap<>();
+	private final Map<HandlerKey, Optional<IdempotentPolicy>> policies = new ConcurrentHashMap<>();
 
 	/** @param handlerMappings supplies the application's mappings; asked once, on the first request */
 	public HandlerMappingIdempotentHandlerResolver(Supplier<? extends Collection<HandlerMapping>> handlerMappings) {
@@ -95,14 +91,14 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 			if (mapping instanceof AbstractHandlerMethodMapping<?> methodMapping) {
 				methodMapping.getHandlerMethods()
 					.values()
-					.forEach((handlerMethod) -> policyOf(handlerMethod).filter(HandlerPolicy::tokenRequired)
+					.forEach((handlerMethod) -> policyOf(handlerMethod).filter(IdempotentPolicy::tokenRequired)
 						.ifPresent((policy) -> methods.add(handlerMethod.getMethod())));
 			}
 		}
 		return methods;
 	}
 
-	private static void checkPathVariable(HandlerPolicy policy, Object mappingInfo, HandlerMethod handlerMethod) {
+	private static void checkPathVariable(IdempotentPolicy policy, Object mappingInfo, HandlerMethod handlerMethod) {
 		BusinessKeySource businessKey = policy.businessKey();
 		if (businessKey == null || businessKey.kind() != BusinessKeySource.Kind.PATH_VARIABLE
 				|| !(mappingInfo instanceof RequestMappingInfo info)) {
@@ -120,7 +116,7 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 	}
 
 	private @Nullable IdempotentHandler idempotentHandler(HandlerMethod handlerMethod, LookupRequest lookup) {
-		HandlerPolicy policy = policyOf(handlerMethod).orElse(null);
+		IdempotentPolicy policy = policyOf(handlerMethod).orElse(null);
 		if (policy == null) {
 			return null;
 		}
@@ -137,9 +133,9 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 				policy.businessKey(), pathVariables);
 	}
 
-	private Optional<HandlerPolicy> policyOf(HandlerMethod handlerMethod) {
+	private Optional<IdempotentPolicy> policyOf(HandlerMethod handlerMethod) {
 		return this.policies.computeIfAbsent(new HandlerKey(handlerMethod.getBeanType(), handlerMethod.getMethod()),
-				HandlerPolicy::of);
+				(key) -> Optional.ofNullable(IdempotentPolicy.of(key.method(), key.beanType())));
 	}
 
 	private List<HandlerMapping> handlerMappings() {
@@ -153,51 +149,6 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 	}
 
 	private record HandlerKey(Class<?> beanType, Method method) {
-	}
-
-	private record HandlerPolicy(boolean required, @Nullable Duration retention, boolean tokenRequired,
-			@Nullable BusinessKeySource businessKey) {
-
-		static Optional<HandlerPolicy> of(HandlerKey key) {
-			Idempotent idempotent = AnnotatedElementUtils.findMergedAnnotation(key.method(), Idempotent.class);
-			if (idempotent == null) {
-				idempotent = AnnotatedElementUtils.findMergedAnnotation(key.beanType(), Idempotent.class);
-			}
-			if (idempotent == null) {
-				return Optional.empty();
-			}
-			Duration retention = null;
-			if (!idempotent.retention().isBlank()) {
-				try {
-					retention = DurationFormatterUtils.detectAndParse(idempotent.retention().trim());
-				}
-				catch (RuntimeException ex) {
-					throw new IllegalStateException("Invalid @Idempotent(retention = \"" + idempotent.retention()
-							+ "\") on " + key.method() + ": use e.g. PT48H or 48h", ex);
-				}
-				if (retention.isNegative() || retention.isZero()) {
-					throw new IllegalStateException("@Idempotent retention must be positive on " + key.method());
-				}
-			}
-			BusinessKeySource businessKey;
-			try {
-				businessKey = BusinessKeySource.of(idempotent.businessKey());
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException(ex.getMessage() + " on " + key.method(), ex);
-			}
-			if (idempotent.tokenRequired() && !idempotent.required()) {
-				throw new IllegalStateException("@Idempotent on " + key.method()
-						+ " sets tokenRequired but required = false; a token-required handler requires its token");
-			}
-			if (businessKey != null && idempotent.tokenRequired()) {
-				throw new IllegalStateException("@Idempotent on " + key.method()
-						+ " sets both tokenRequired and businessKey; a handler is keyed by one of them");
-			}
-			return Optional.of(new HandlerPolicy(idempotent.required(), retention, idempotent.tokenRequired(),
-					businessKey));
-		}
-
 	}
 
 	/** A view of the request that keeps attribute changes to itself. */

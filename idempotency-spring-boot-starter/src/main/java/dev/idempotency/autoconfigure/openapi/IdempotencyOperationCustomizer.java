@@ -23,14 +23,13 @@ import org.jspecify.annotations.Nullable;
 import org.springdoc.core.customizers.GlobalOpenApiCustomizer;
 import org.springdoc.core.customizers.GlobalOperationCustomizer;
 
-import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.web.method.HandlerMethod;
 
 import dev.idempotency.Idempotent;
 import dev.idempotency.ServerErrorMode;
 import dev.idempotency.StoreFailureMode;
 import dev.idempotency.autoconfigure.IdempotencyProperties;
+import dev.idempotency.handler.IdempotentPolicy;
 import dev.idempotency.key.BusinessKeySource;
 import dev.idempotency.web.IdempotencyProblem;
 
@@ -98,11 +97,11 @@ public class IdempotencyOperationCustomizer implements GlobalOperationCustomizer
 
 	@Override
 	public Operation customize(Operation operation, HandlerMethod handlerMethod) {
-		Idempotent idempotent = findIdempotent(handlerMethod);
+		IdempotentPolicy idempotent = IdempotentPolicy.of(handlerMethod.getMethod(), handlerMethod.getBeanType());
 		if (idempotent == null || hasExtension(operation)) {
 			return operation;
 		}
-		Policy policy = Policy.of(idempotent, handlerMethod, this.retention);
+		Policy policy = Policy.of(idempotent, this.retention);
 		if (policy.readsHeader()) {
 			addKeyHeader(operation, policy);
 		}
@@ -128,13 +127,6 @@ public class IdempotencyOperationCustomizer implements GlobalOperationCustomizer
 		if (components.getSchemas() == null || !components.getSchemas().containsKey(PROBLEM_SCHEMA)) {
 			components.addSchemas(PROBLEM_SCHEMA, problemSchema());
 		}
-	}
-
-	/** The {@code @Idempotent} of a handler: the method's, else its class's, else {@code null}. */
-	protected static @Nullable Idempotent findIdempotent(HandlerMethod handlerMethod) {
-		Idempotent idempotent = AnnotatedElementUtils.findMergedAnnotation(handlerMethod.getMethod(), Idempotent.class);
-		return (idempotent != null) ? idempotent
-				: AnnotatedElementUtils.findMergedAnnotation(handlerMethod.getBeanType(), Idempotent.class);
 	}
 
 	private void addKeyHeader(Operation operation, Policy policy) {
@@ -379,25 +371,9 @@ public class IdempotencyOperationCustomizer implements GlobalOperationCustomizer
 	private record Policy(boolean required, Duration retention, boolean tokenRequired,
 			@Nullable BusinessKeySource businessKey) {
 
-		static Policy of(Idempotent idempotent, HandlerMethod handlerMethod, Duration defaultRetention) {
-			Duration retention = defaultRetention;
-			if (!idempotent.retention().isBlank()) {
-				try {
-					retention = DurationFormatterUtils.detectAndParse(idempotent.retention().trim());
-				}
-				catch (RuntimeException ex) {
-					throw new IllegalStateException("Invalid @Idempotent(retention = \"" + idempotent.retention()
-							+ "\") on " + handlerMethod.getMethod() + ": use e.g. PT48H or 48h", ex);
-				}
-			}
-			BusinessKeySource businessKey;
-			try {
-				businessKey = BusinessKeySource.of(idempotent.businessKey());
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException(ex.getMessage() + " on " + handlerMethod.getMethod(), ex);
-			}
-			return new Policy(idempotent.required(), retention, idempotent.tokenRequired(), businessKey);
+		static Policy of(IdempotentPolicy policy, Duration defaultRetention) {
+			return new Policy(policy.required(), (policy.retention() != null) ? policy.retention() : defaultRetention,
+					policy.tokenRequired(), policy.businessKey());
 		}
 
 		/** Whether the filter reads the key header for this handler. */
