@@ -21,17 +21,18 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * {@code java -jar idempotency-benchmarks.jar store}: {@link RedisStoreBenchmarks} for both store paths,
- * side by side. Each round runs, for each thread count and benchmark, one JMH fork per path (the order of
- * the two paths alternates from round to round, so a slow phase of a shared machine does not always hit
- * the same path), with {@code -prof gc} and {@link CpuProfiler}; then prints the means over the rounds and
- * the ratios native / reactive, and writes them to {@code <work-dir>/store-report.md}.
+ * {@code java -jar idempotency-benchmarks.jar store}: {@link RedisStoreBenchmarks} for the store's two paths
+ * and the socket reference, side by side. Each round runs, for each thread count and benchmark, one JMH
+ * fork per path (the order of the paths is reversed every other round, so a slow phase of a shared machine
+ * does not always hit the same path), with {@code -prof gc} and {@link CpuProfiler}; then prints the means
+ * over the rounds and the ratios native / reactive and socket / reactive, and writes them to
+ * {@code <work-dir>/store-report.md}.
  */
 public final class StoreComparison {
 
 	private static final String[] BENCHMARKS = { "claimComplete", "claimExisting" };
 
-	private static final String[] PATHS = { "native", "reactive" };
+	private static final String[] PATHS = { "native", "reactive", "socket" };
 
 	/** Metrics per run: name, JMH label, unit. */
 	private static final String[][] METRICS = { { "ops/s", null, "ops/s" }, { "CPU total", "cpu.total", "µs/op" },
@@ -42,6 +43,10 @@ public final class StoreComparison {
 			{ "run-queue wait", "runq.wait", "µs/op" } };
 
 	private static final int TOTAL = 1;
+
+	private static final int CALLER = 2;
+
+	private static final int REDIS = 7;
 
 	private static final int CONTEXT_SWITCHES = 9;
 
@@ -55,9 +60,9 @@ public final class StoreComparison {
 	}
 
 	public static int run(String[] args) throws Exception {
-		int rounds = 3;
+		int rounds = 4;
 		int[] threads = { 1, 4 };
-		int warmup = 10;
+		int warmup = 8;
 		int iterations = 5;
 		int time = 2;
 		Path workDir = Path.of("idempotency-benchmarks/target/store");
@@ -83,10 +88,10 @@ public final class StoreComparison {
 			}
 			else {
 				System.out.println("""
-						Options (defaults in brackets; about 13 minutes with the defaults):
-						  --rounds=N        rounds; each runs one fork per path, thread count and benchmark [3]
+						Options (defaults in brackets; about 25 minutes with the defaults):
+						  --rounds=N        rounds; each runs one fork per path, thread count and benchmark [4]
 						  --threads=LIST    benchmark threads, comma-separated [1,4]
-						  --warmup=N        warm-up iterations per fork; the JIT compilers need about 15 s on a busy 2-core machine [10]
+						  --warmup=N        warm-up iterations per fork; the JIT compilers need about 12 s on a busy 2-core machine [8]
 						  --iterations=N    measured iterations per fork [5]
 						  --time=SECONDS    duration of one iteration [2]
 						  --work-dir=PATH   JMH logs and the report [idempotency-benchmarks/target/store]""");
@@ -99,38 +104,49 @@ public final class StoreComparison {
 
 	private int execute(int rounds, int[] threadCounts, int warmup, int iterations, int time, Path workDir)
 			throws Exception {
-		line("# Redis store paths, native vs reactive, " + Instant.now());
+		line("# Redis store paths: native, reactive, and the socket reference, " + Instant.now());
 		line(String.format(Locale.ROOT, "%d rounds; per fork %d x %d s warm-up, %d x %d s measured; JMH throughput mode,"
-				+ " -prof gc, CpuProfiler; one dedicated redis-server per fork", rounds, warmup, time, iterations, time));
+				+ " -prof gc, CpuProfiler; one dedicated redis-server per fork; path order reversed every other round",
+				rounds, warmup, time, iterations, time));
 		line("");
-		// results.get(key)[path] = list over rounds of metric arrays
+		// results.get(key).get(path) = the metric arrays of the rounds
 		Map<String, List<List<double[]>>> results = new LinkedHashMap<>();
 		for (int round = 1; round <= rounds; round++) {
 			for (int threads : threadCounts) {
 				for (String benchmark : BENCHMARKS) {
 					String key = benchmark + ", " + threads + " thread" + (threads > 1 ? "s" : "");
-					List<List<double[]>> perPath = results.computeIfAbsent(key,
-							(k) -> List.of(new ArrayList<>(), new ArrayList<>()));
-					int[] order = (round % 2 == 1) ? new int[] { 0, 1 } : new int[] { 1, 0 };
-					double[][] pair = new double[2][];
-					for (int p : order) {
+					List<List<double[]>> perPath = results.computeIfAbsent(key, (k) -> {
+						List<List<double[]>> lists = new ArrayList<>();
+						for (int p = 0; p < PATHS.length; p++) {
+							lists.add(new ArrayList<>());
+						}
+						return lists;
+					});
+					double[][] values = new double[PATHS.length][];
+					for (int i = 0; i < PATHS.length; i++) {
+						int p = (round % 2 == 1) ? i : PATHS.length - 1 - i;
 						Path log = workDir.resolve(String.format(Locale.ROOT, "jmh-r%d-t%d-%s-%s.log", round, threads,
 								benchmark, PATHS[p]));
-						pair[p] = runOne(benchmark, PATHS[p], threads, warmup, iterations, time, log);
-						perPath.get(p).add(pair[p]);
+						values[p] = runOne(benchmark, PATHS[p], threads, warmup, iterations, time, log);
+						perPath.get(p).add(values[p]);
 					}
-					line(String.format(Locale.ROOT,
-							"round %d  %-26s native %8.0f ops/s %6.1f µs CPU/op | reactive %8.0f ops/s %6.1f µs CPU/op"
-									+ " | ops/s native/reactive %.3f, CPU/op native/reactive %.3f",
-							round, key, pair[0][0], pair[0][TOTAL], pair[1][0], pair[1][TOTAL], pair[0][0] / pair[1][0],
-							pair[0][TOTAL] / pair[1][TOTAL]));
+					StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "round %d  %-26s", round, key));
+					for (int p = 0; p < PATHS.length; p++) {
+						text.append(String.format(Locale.ROOT, " | %s %7.0f ops/s %6.1f µs CPU/op", PATHS[p], values[p][0],
+								values[p][TOTAL]));
+					}
+					text.append(String.format(Locale.ROOT, " | CPU/op native/reactive %.3f",
+							values[0][TOTAL] / values[1][TOTAL]));
+					line(text.toString());
 				}
 			}
 		}
 		line("");
-		line("## Means over the rounds (CPU per operation by thread kind from /proc schedstat, Redis's own INFO cpu;"
-				+ " CPU total = the JVM without its JIT compiler threads + Redis; context switches of all JVM threads;"
-				+ " allocation from -prof gc)");
+		line("## Means over the rounds");
+		line("");
+		line("CPU per operation by thread kind from /proc/<tid>/schedstat; Redis from its own INFO cpu; CPU total = the"
+				+ " JVM without its JIT compiler threads + Redis; context switches of all JVM threads; allocation from"
+				+ " -prof gc (gc.alloc.rate.norm); run-queue wait = time the JVM's threads were ready but had no CPU.");
 		line("");
 		StringBuilder header = new StringBuilder("| benchmark | path |");
 		StringBuilder rule = new StringBuilder("| --- | --- |");
@@ -140,45 +156,55 @@ public final class StoreComparison {
 		}
 		line(header.toString());
 		line(rule.toString());
-		StringBuilder ratios = new StringBuilder();
 		for (Map.Entry<String, List<List<double[]>>> entry : results.entrySet()) {
-			double[][] means = new double[2][];
-			for (int p = 0; p < 2; p++) {
-				means[p] = mean(entry.getValue().get(p));
+			for (int p = 0; p < PATHS.length; p++) {
+				double[] means = mean(entry.getValue().get(p));
 				StringBuilder row = new StringBuilder("| " + entry.getKey() + " | " + PATHS[p] + " |");
 				for (int m = 0; m < METRICS.length; m++) {
-					row.append(String.format(Locale.ROOT, (m == 0 || m == ALLOCATED) ? " %.0f |" : " %.1f |", means[p][m]));
+					row.append(String.format(Locale.ROOT, (m == 0 || m == ALLOCATED) ? " %.0f |" : " %.1f |", means[m]));
 				}
 				line(row.toString());
 			}
-			List<Double> roundRatios = new ArrayList<>();
-			List<double[]> nat = entry.getValue().get(0);
-			List<double[]> rea = entry.getValue().get(1);
-			for (int i = 0; i < Math.min(nat.size(), rea.size()); i++) {
-				roundRatios.add(nat.get(i)[0] / rea.get(i)[0]);
-			}
-			List<Double> cpuRatios = new ArrayList<>();
-			for (int i = 0; i < Math.min(nat.size(), rea.size()); i++) {
-				cpuRatios.add(nat.get(i)[TOTAL] / rea.get(i)[TOTAL]);
-			}
-			ratios.append(String.format(Locale.ROOT, "| %s | %.3f [%s] | %.3f [%s] | %.3f | %.3f | %.3f | %.3f |%n",
-					entry.getKey(), means[0][0] / means[1][0], join(roundRatios), means[0][TOTAL] / means[1][TOTAL],
-					join(cpuRatios), means[0][2] / means[1][2], means[0][7] / means[1][7],
-					means[0][CONTEXT_SWITCHES] / means[1][CONTEXT_SWITCHES], means[0][ALLOCATED] / means[1][ALLOCATED]));
 		}
 		line("");
-		line("## Ratios native / reactive (of the means; per round in brackets). Below 1 in the CPU, context-switch"
-				+ " and allocation columns means native is cheaper; above 1 in ops/s, faster.");
+		line("## Ratios");
 		line("");
-		line("| benchmark | ops/s | CPU total/op | caller CPU/op | Redis CPU/op | ctx switches/op | allocated B/op |");
-		line("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-		for (String row : ratios.toString().split("\n")) {
-			line(row.stripTrailing());
+		line("Of the means over the rounds; the per-round ratios in brackets. Below 1 in the CPU, context-switch and"
+				+ " allocation columns: the first path is cheaper; above 1 in ops/s: faster. JVM = CPU total − Redis.");
+		line("");
+		line("| benchmark | paths | ops/s | CPU total/op | JVM CPU/op | caller CPU/op | ctx switches/op | allocated B/op |");
+		line("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+		int[][] comparisons = { { 0, 1 }, { 2, 1 } };
+		for (int[] c : comparisons) {
+			for (Map.Entry<String, List<List<double[]>>> entry : results.entrySet()) {
+				List<double[]> a = entry.getValue().get(c[0]);
+				List<double[]> b = entry.getValue().get(c[1]);
+				double[] ma = mean(a);
+				double[] mb = mean(b);
+				line(String.format(Locale.ROOT, "| %s | %s / %s | %.3f [%s] | %.3f [%s] | %.3f [%s] | %.3f | %.3f | %.3f |",
+						entry.getKey(), PATHS[c[0]], PATHS[c[1]], ma[0] / mb[0], perRound(a, b, 0), ma[TOTAL] / mb[TOTAL],
+						perRound(a, b, TOTAL), jvm(ma) / jvm(mb), perRound(a, b, -1), ma[CALLER] / mb[CALLER],
+						ma[CONTEXT_SWITCHES] / mb[CONTEXT_SWITCHES], ma[ALLOCATED] / mb[ALLOCATED]));
+			}
 		}
 		Path report = workDir.resolve("store-report.md");
 		Files.writeString(report, this.report.toString());
 		this.out.println("Report written to " + report.toAbsolutePath());
 		return 0;
+	}
+
+	private static double jvm(double[] values) {
+		return values[TOTAL] - values[REDIS];
+	}
+
+	/** The per-round ratios of one metric ({@code -1}: JVM CPU), a over b. */
+	private static String perRound(List<double[]> a, List<double[]> b, int metric) {
+		List<String> ratios = new ArrayList<>();
+		for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+			double ratio = (metric < 0) ? jvm(a.get(i)) / jvm(b.get(i)) : a.get(i)[metric] / b.get(i)[metric];
+			ratios.add(String.format(Locale.ROOT, "%.2f", ratio));
+		}
+		return String.join(", ", ratios);
 	}
 
 	private static double[] runOne(String benchmark, String path, int threads, int warmup, int iterations, int time,
@@ -210,10 +236,6 @@ public final class StoreComparison {
 			values[m] = (result != null) ? result.getScore() : Double.NaN;
 		}
 		return values;
-	}
-
-	private static String join(List<Double> values) {
-		return String.join(", ", values.stream().map((r) -> String.format(Locale.ROOT, "%.3f", r)).toList());
 	}
 
 	private static double[] mean(List<double[]> runs) {
