@@ -24,7 +24,8 @@ import org.openjdk.jmh.results.ScalarResult;
  * {@code INFO cpu}), plus the context switches of all the JVM's threads. Divided by all operations of the
  * iteration, like {@code -prof gc} does.
  * <ul>
- * <li>{@code cpu.caller}: the benchmark threads (the request threads of a real application);</li>
+ * <li>{@code cpu.caller}: the benchmark threads (the request threads of a real application), JMH's workers or
+ * those of {@link InterleavedStoreRun};</li>
  * <li>{@code cpu.io}: Lettuce's event loop and timer threads;</li>
  * <li>{@code cpu.reactor}: Reactor's scheduler threads ({@code boundedElastic}, {@code parallel});</li>
  * <li>{@code cpu.gc}: the garbage collector and VM threads;</li>
@@ -166,7 +167,7 @@ public class CpuProfiler implements InternalProfiler {
 
 		/** The kind of a thread by its native name (the first 15 characters of its Java name). */
 		static int kind(String name) {
-			if (name.contains("jmh-worker") || name.startsWith("dev.idempotency")) {
+			if (name.contains("jmh-worker") || name.startsWith("dev.idempotency") || name.startsWith("store-ab-")) {
 				return 0;
 			}
 			if (name.startsWith("lettuce-")) {

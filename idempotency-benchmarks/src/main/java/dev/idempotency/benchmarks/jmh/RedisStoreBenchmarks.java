@@ -121,17 +121,22 @@ public class RedisStoreBenchmarks {
 		Instant now = Instant.now();
 		String fingerprint = "v1:Uq0xcb2hB1Zk8h2b6qXhZ4Y8m3mYc1pQvXo7s1R3d8E";
 		this.inProgress = new InProgressRecord(fingerprint, now);
-		byte[] answer = "{\"id\":\"02e20188-5cda-400f-b1ce-53450f1d6d94\",\"accountId\":\"acc-1\",\"amount\":\"10.00\",\"status\":\"COMPLETED\"}"
-			.getBytes(StandardCharsets.UTF_8);
-		this.completed = new CompletedRecord(fingerprint, now, now, 201,
-				List.of(new CompletedRecord.Header("Location", "/payments/02e20188-5cda-400f-b1ce-53450f1d6d94"),
-						new CompletedRecord.Header("Content-Type", "application/json")),
-				answer, true);
+		this.completed = completedRecord(this.inProgress);
 		// The record every claimExisting finds; also loads the scripts (EVALSHA never falls back afterwards).
 		require(this.store.claim(REPLAYED, this.inProgress, "owner", LEASE).isClaimed(), "setup claim");
 		require(this.store.complete(REPLAYED, "owner", this.completed, Duration.ofHours(1)), "setup complete");
 		require(this.store.claim(REPLAYED, this.inProgress, "other", LEASE).existing() instanceof CompletedRecord,
 				"setup replay");
+	}
+
+	/** The sample's payment answer: 201, two headers, a 103-byte JSON body. */
+	static CompletedRecord completedRecord(InProgressRecord claimed) {
+		byte[] answer = "{\"id\":\"02e20188-5cda-400f-b1ce-53450f1d6d94\",\"accountId\":\"acc-1\",\"amount\":\"10.00\",\"status\":\"COMPLETED\"}"
+			.getBytes(StandardCharsets.UTF_8);
+		return new CompletedRecord(claimed.fingerprint(), claimed.createdAt(), claimed.createdAt(), 201,
+				List.of(new CompletedRecord.Header("Location", "/payments/02e20188-5cda-400f-b1ce-53450f1d6d94"),
+						new CompletedRecord.Header("Content-Type", "application/json")),
+				answer, true);
 	}
 
 	@TearDown(Level.Trial)
