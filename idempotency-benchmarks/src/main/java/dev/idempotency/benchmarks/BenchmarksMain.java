@@ -6,16 +6,18 @@ import java.util.Set;
 import dev.idempotency.benchmarks.e2e.E2eBenchmark;
 import dev.idempotency.benchmarks.jmh.InterleavedStoreRun;
 import dev.idempotency.benchmarks.jmh.StoreComparison;
+import dev.idempotency.benchmarks.memory.MemoryBenchmark;
 
 /**
  * Entry point of the benchmarks jar: {@code jmh [JMH options]} runs the JMH micro-benchmarks (with the
  * short defaults of the benchmark classes unless overridden), {@code store [options]} compares the Redis
  * store's two paths side by side (JMH forks), {@code store-ab [options]} has them take turns in short
- * blocks in one JVM, {@code e2e [options]} runs the end-to-end load benchmark. See docs/benchmarks.md.
+ * blocks in one JVM, {@code e2e [options]} runs the end-to-end load benchmark,
+ * {@code memory [options]} the memory run. See docs/benchmarks.md.
  */
 public final class BenchmarksMain {
 
-	private static final Set<String> COMMANDS = Set.of("jmh", "store", "store-ab", "e2e");
+	private static final Set<String> COMMANDS = Set.of("jmh", "store", "store-ab", "e2e", "memory");
 
 	private BenchmarksMain() {
 	}
@@ -26,6 +28,7 @@ public final class BenchmarksMain {
 			System.err.println("       java -jar idempotency-benchmarks.jar store [--help]");
 			System.err.println("       java -jar idempotency-benchmarks.jar store-ab [--help]");
 			System.err.println("       java -jar idempotency-benchmarks.jar e2e [--help]");
+			System.err.println("       java -jar idempotency-benchmarks.jar memory [--help]");
 			System.exit(2);
 		}
 		String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -33,7 +36,8 @@ public final class BenchmarksMain {
 			case "jmh" -> org.openjdk.jmh.Main.main(rest);
 			case "store" -> System.exit(StoreComparison.run(rest));
 			case "store-ab" -> System.exit(InterleavedStoreRun.run(rest));
-			default -> System.exit(E2eBenchmark.run(rest));
+			case "e2e" -> System.exit(E2eBenchmark.run(rest));
+			default -> System.exit(MemoryBenchmark.run(rest));
 		}
 	}
 
