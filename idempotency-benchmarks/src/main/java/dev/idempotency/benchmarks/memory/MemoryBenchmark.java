@@ -168,8 +168,8 @@ public final class MemoryBenchmark {
 				+ " (heap max %s); trend over the %s answers %+.1f KiB per 1 000 answers (least squares)",
 				all.isEmpty() ? -1 : mib(all.get(0).heapUsed), mib(maxHeap), mib(endHeap), o.heap, size(o.size),
 				slope / 1024));
-		line(String.format(Locale.ROOT, "GC log: %d collections (%d young, %d full of which %d System.gc() from the"
-				+ " samples, %d concurrent cycles); heap after any collection: max %.0f MiB, after the last %.0f MiB;"
+		line(String.format(Locale.ROOT, "GC log: %d collections (%d young, %d full of which %d System.gc() by GET /heap,"
+				+ " %d concurrent cycles); heap after any collection: max %.0f MiB, after the last %.0f MiB;"
 				+ " humongous allocations triggered %d young collections; to-space exhausted %d",
 				gc.pauses, gc.young, gc.full, gc.systemGc, gc.concurrentCycles, mib(gc.maxAfter), mib(gc.lastAfter),
 				gc.humongous, gc.toSpaceExhausted));
