@@ -26,6 +26,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.idempotency.benchmarks.support.Resp;
+
 /**
  * The end-to-end benchmark: a dedicated redis-server, the sample app twice (filter on and
  * {@code idempotency.enabled=false}) against it, and a JDK HttpClient load generator with a fixed number

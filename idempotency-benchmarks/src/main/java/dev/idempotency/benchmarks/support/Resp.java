@@ -1,4 +1,4 @@
-package dev.idempotency.benchmarks.e2e;
+package dev.idempotency.benchmarks.support;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A minimal RESP2 client for the probes of the benchmark (PING, CONFIG RESETSTAT, INFO). */
-final class Resp implements Closeable {
+/** A minimal RESP2 client for the probes of the benchmarks (PING, CONFIG RESETSTAT, INFO). */
+public final class Resp implements Closeable {
 
 	private final Socket socket;
 
@@ -21,7 +21,7 @@ final class Resp implements Closeable {
 
 	private final OutputStream out;
 
-	Resp(String host, int port, int timeoutMillis) throws IOException {
+	public Resp(String host, int port, int timeoutMillis) throws IOException {
 		this.socket = new Socket();
 		this.socket.connect(new InetSocketAddress(host, port), timeoutMillis);
 		this.socket.setSoTimeout(timeoutMillis);
@@ -29,7 +29,7 @@ final class Resp implements Closeable {
 		this.out = this.socket.getOutputStream();
 	}
 
-	Object call(String... args) throws IOException {
+	public Object call(String... args) throws IOException {
 		ByteArrayOutputStream request = new ByteArrayOutputStream();
 		request.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
 		for (String arg : args) {
