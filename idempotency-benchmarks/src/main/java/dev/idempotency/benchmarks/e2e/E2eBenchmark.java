@@ -2,7 +2,6 @@ package dev.idempotency.benchmarks.e2e;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.idempotency.benchmarks.support.LocalRedis;
 import dev.idempotency.benchmarks.support.Resp;
 
 /**
@@ -106,10 +106,10 @@ public final class E2eBenchmark {
 		}
 		Files.createDirectories(this.options.workDir);
 		long started = System.nanoTime();
-		int redisPort = freePort();
-		int onPort = freePort();
-		int offPort = freePort();
-		int slowPort = freePort();
+		int redisPort = LocalRedis.freePort();
+		int onPort = LocalRedis.freePort();
+		int offPort = LocalRedis.freePort();
+		int slowPort = LocalRedis.freePort();
 		line("# Idempotency e2e benchmark, " + Instant.now());
 		line("workers=" + this.options.workers + " round=" + this.options.round.toSeconds() + "s rounds="
 				+ this.options.rounds + " warmup=" + this.options.warmup.toSeconds() + "s per instance and scenario"
@@ -670,39 +670,17 @@ public final class E2eBenchmark {
 	private void stop(String name) {
 		Process process = this.named.get(name);
 		if (process != null) {
-			destroy(process);
+			LocalRedis.destroy(process);
 		}
 	}
 
 	private synchronized void stopAll() {
 		for (int i = this.processes.size() - 1; i >= 0; i--) {
-			destroy(this.processes.get(i));
-		}
-	}
-
-	private static void destroy(Process process) {
-		if (!process.isAlive()) {
-			return;
-		}
-		process.destroy();
-		try {
-			if (!process.waitFor(15, TimeUnit.SECONDS)) {
-				process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			process.destroyForcibly();
-			Thread.currentThread().interrupt();
+			LocalRedis.destroy(this.processes.get(i));
 		}
 	}
 
 	// ---- misc -------------------------------------------------------------------------------------------
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
-			return socket.getLocalPort();
-		}
-	}
 
 	private static void require(boolean condition, String message) {
 		if (!condition) {
