@@ -238,9 +238,7 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 			return call(operation, this.redis.execute(typed, List.of(key), List.of(args)));
 		}
 		if (!this.connected) {
-			return call(operation, Mono.fromCallable(() -> this.<T>evalShaNative(script, outputType, key, args))
-				.subscribeOn(Schedulers.boundedElastic())
-				.flux());
+			return call(operation, Mono.fromCallable(() -> this.<T>evalShaNative(script, outputType, key, args)).flux());
 		}
 		try {
 			return evalShaNative(script, outputType, key, args);
