@@ -37,6 +37,12 @@ public enum IdempotencyOutcome {
 	RELEASED,
 
 	/** The completion or release could not be written, or the async request timed out: the lease is kept. */
-	UNKNOWN_OUTCOME
+	UNKNOWN_OUTCOME,
+
+	/**
+	 * The answer could not be stored (or the key released) because another execution took the key over
+	 * after this one's lease expired: the handler may have run twice for the key.
+	 */
+	LEASE_LOST
 
 }

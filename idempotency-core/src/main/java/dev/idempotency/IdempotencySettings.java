@@ -44,6 +44,8 @@ public class IdempotencySettings {
 
 	private DataSize maxResponseBody = DataSize.ofMegabytes(1);
 
+	private Duration storeRetryBudget = Duration.ofMinutes(1);
+
 	private List<String> replayedHeaders = new ArrayList<>();
 
 	private List<String> fingerprintedHeaders = new ArrayList<>();
@@ -153,6 +155,20 @@ public class IdempotencySettings {
 		Assert.isTrue(!maxResponseBody.isNegative() && maxResponseBody.toBytes() < Integer.MAX_VALUE - 8,
 				"maxResponseBody must be between 0 and 2 GB");
 		this.maxResponseBody = maxResponseBody;
+		return this;
+	}
+
+	/**
+	 * How long a completion or release that failed on a store error is tried again in the background,
+	 * with the lease kept alive meanwhile; zero never tries again.
+	 */
+	public Duration getStoreRetryBudget() {
+		return this.storeRetryBudget;
+	}
+
+	public IdempotencySettings setStoreRetryBudget(Duration storeRetryBudget) {
+		Assert.isTrue(!storeRetryBudget.isNegative(), "storeRetryBudget must not be negative");
+		this.storeRetryBudget = storeRetryBudget;
 		return this;
 	}
 

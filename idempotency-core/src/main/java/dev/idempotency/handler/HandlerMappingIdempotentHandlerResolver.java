@@ -40,6 +40,8 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 
 	private final Map<HandlerKey, Optional<IdempotentPolicy>> policies = new ConcurrentHashMap<>();
 
+	private final Map<Class<?>, Boolean> invocationTracked = new ConcurrentHashMap<>();
+
 	/** @param handlerMappings supplies the application's mappings; asked once, on the first request */
 	public HandlerMappingIdempotentHandlerResolver(Supplier<? extends Collection<HandlerMapping>> handlerMappings) {
 		this.handlerMappingsSource = handlerMappings;
@@ -130,7 +132,12 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 			pathVariables = typed;
 		}
 		return new IdempotentHandler(route, policy.required(), policy.retention(), policy.tokenRequired(),
-				policy.businessKey(), pathVariables);
+				policy.businessKey(), pathVariables, invocationTracked(handlerMethod.getBean()));
+	}
+
+	private boolean invocationTracked(Object bean) {
+		return this.invocationTracked.computeIfAbsent(bean.getClass(),
+				(beanClass) -> HandlerInvocationMarker.isApplied(bean));
 	}
 
 	private Optional<IdempotentPolicy> policyOf(HandlerMethod handlerMethod) {

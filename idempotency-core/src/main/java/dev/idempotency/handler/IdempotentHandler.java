@@ -15,13 +15,20 @@ import dev.idempotency.key.BusinessKeySource;
  * @param tokenRequired whether the key must be a one-time token issued to the caller's scope
  * @param businessKey where the business key is read, or {@code null} when the header is the key
  * @param pathVariables the request's URI template variables
+ * @param invocationTracked whether the handler carries the {@link HandlerInvocationMarker}, so the filter
+ * can tell an answer of the handler method from one given before it was invoked
  */
 public record IdempotentHandler(String route, boolean required, @Nullable Duration retention, boolean tokenRequired,
-		@Nullable BusinessKeySource businessKey, Map<String, String> pathVariables) {
+		@Nullable BusinessKeySource businessKey, Map<String, String> pathVariables, boolean invocationTracked) {
 
 	/** A handler keyed by the {@code Idempotency-Key} header. */
 	public IdempotentHandler(String route, boolean required, @Nullable Duration retention) {
-		this(route, required, retention, false, null, Map.of());
+		this(route, required, retention, false, null, Map.of(), false);
+	}
+
+	public IdempotentHandler(String route, boolean required, @Nullable Duration retention, boolean tokenRequired,
+			@Nullable BusinessKeySource businessKey, Map<String, String> pathVariables) {
+		this(route, required, retention, tokenRequired, businessKey, pathVariables, false);
 	}
 
 }

@@ -1,6 +1,9 @@
 package dev.idempotency.store;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -37,6 +40,22 @@ public interface IdempotencyStore {
 	 * @return {@code false} when {@code ownerToken} no longer owns the record
 	 */
 	boolean extendLease(String recordId, String ownerToken, Duration lease);
+
+	/**
+	 * Sets the lease of each record to expire {@code lease} from now, where its owner still owns it — as
+	 * {@link #extendLease} does for one record, in as few round trips as the store allows.
+	 * @param ownerByRecordId the owner token of each record
+	 * @return the record ids whose owner no longer owns them
+	 */
+	default Set<String> extendLeases(Map<String, String> ownerByRecordId, Duration lease) {
+		Set<String> lost = new HashSet<>();
+		ownerByRecordId.forEach((recordId, owner) -> {
+			if (!extendLease(recordId, owner, lease)) {
+				lost.add(recordId);
+			}
+		});
+		return lost;
+	}
 
 	/**
 	 * Deletes the record whatever its state and owner: the operator's tool for a key stuck in progress

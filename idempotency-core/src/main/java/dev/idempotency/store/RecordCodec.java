@@ -10,6 +10,7 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.ObjectWriteContext;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -60,6 +61,14 @@ public final class RecordCodec {
 					json.writeEndArray();
 				}
 				json.writeEndArray();
+				if (completed.sentError() != null) {
+					json.writeName("sentError");
+					json.writeStartObject();
+					if (completed.sentError().message() != null) {
+						json.writeStringProperty("message", completed.sentError().message());
+					}
+					json.writeEndObject();
+				}
 			}
 			json.writeEndObject();
 		}
@@ -86,6 +95,7 @@ public final class RecordCodec {
 		int status = 0;
 		boolean replayable = false;
 		List<CompletedRecord.Header> headers = new ArrayList<>();
+		CompletedRecord.SentError sentError = null;
 		try (JsonParser json = JSON.createParser(ObjectReadContext.empty(), bytes, 0, newline)) {
 			if (json.nextToken() != JsonToken.START_OBJECT) {
 				throw new IllegalArgumentException("Not an idempotency record: header is not a JSON object");
@@ -101,6 +111,7 @@ public final class RecordCodec {
 					case "status" -> status = json.getIntValue();
 					case "replayable" -> replayable = (value == JsonToken.VALUE_TRUE);
 					case "headers" -> readHeaders(json, headers);
+					case "sentError" -> sentError = readSentError(json);
 					default -> json.skipChildren();
 				}
 			}
@@ -118,9 +129,28 @@ public final class RecordCodec {
 			byte[] body = new byte[bytes.length - newline - 1];
 			System.arraycopy(bytes, newline + 1, body, 0, body.length);
 			return new CompletedRecord(fingerprint, Instant.ofEpochMilli(createdAt), Instant.ofEpochMilli(completedAt),
-					status, headers, body, replayable);
+					status, headers, body, replayable, sentError);
 		}
 		throw new IllegalArgumentException("Not an idempotency record: unknown state " + state);
+	}
+
+	private static CompletedRecord.@Nullable SentError readSentError(JsonParser json) {
+		if (!json.hasToken(JsonToken.START_OBJECT)) {
+			json.skipChildren();
+			return null;
+		}
+		String message = null;
+		while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+			String name = json.currentName();
+			JsonToken value = json.nextToken();
+			if (name.equals("message") && value == JsonToken.VALUE_STRING) {
+				message = json.getString();
+			}
+			else {
+				json.skipChildren();
+			}
+		}
+		return new CompletedRecord.SentError(message);
 	}
 
 	private static void readHeaders(JsonParser json, List<CompletedRecord.Header> headers) {

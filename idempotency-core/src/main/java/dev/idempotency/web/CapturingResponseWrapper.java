@@ -39,6 +39,10 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 
 	private boolean errorSent;
 
+	private int errorStatus;
+
+	private @Nullable String errorMessage;
+
 	private @Nullable Long contentLength;
 
 	private @Nullable ServletOutputStream outputStream;
@@ -59,6 +63,16 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 	/** Whether the handler called {@code sendError}: the body comes from the container's error dispatch. */
 	public boolean isErrorSent() {
 		return this.errorSent;
+	}
+
+	/** The status given to {@code sendError}, or 0. */
+	public int getErrorStatus() {
+		return this.errorStatus;
+	}
+
+	/** The message given to {@code sendError}, if any. */
+	public @Nullable String getErrorMessage() {
+		return this.errorMessage;
 	}
 
 	/** The body held back so far. The array may be the buffer itself: do not change it. */
@@ -167,6 +181,8 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 	@Override
 	public void sendError(int status) throws IOException {
 		this.errorSent = true;
+		this.errorStatus = status;
+		this.errorMessage = null;
 		this.buffer.reset();
 		super.sendError(status);
 	}
@@ -174,6 +190,8 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 	@Override
 	public void sendError(int status, String message) throws IOException {
 		this.errorSent = true;
+		this.errorStatus = status;
+		this.errorMessage = message;
 		this.buffer.reset();
 		super.sendError(status, message);
 	}

@@ -58,7 +58,21 @@ public final class ResponseReplayer {
 		return headers;
 	}
 
-	/** Writes a stored, replayable answer to the response. */
+	/**
+	 * The allowlisted headers of a response that ended in {@code sendError} whose page was rendered out of
+	 * the filter's sight: the page brings its own {@code Content-Type} and {@code Content-Language}.
+	 */
+	public List<CompletedRecord.Header> captureHeadersOfSentError(HttpServletResponse response) {
+		List<CompletedRecord.Header> headers = new ArrayList<>(captureHeaders(response));
+		headers.removeIf((header) -> header.name().equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)
+				|| header.name().equalsIgnoreCase(HttpHeaders.CONTENT_LANGUAGE));
+		return headers;
+	}
+
+	/**
+	 * Writes a stored, replayable answer to the response. An answer stored as a sent error is sent again
+	 * with {@code sendError}, for the container to render its page as it did the first time.
+	 */
 	public void replay(CompletedRecord record, HttpServletResponse response) throws IOException {
 		response.setStatus(record.status());
 		for (CompletedRecord.Header header : record.headers()) {
@@ -70,6 +84,16 @@ public final class ResponseReplayer {
 			}
 		}
 		response.setHeader(REPLAYED_HEADER, "true");
+		CompletedRecord.SentError sentError = record.sentError();
+		if (sentError != null) {
+			if (sentError.message() != null) {
+				response.sendError(record.status(), sentError.message());
+			}
+			else {
+				response.sendError(record.status());
+			}
+			return;
+		}
 		response.setContentLength(record.body().length);
 		if (record.body().length > 0) {
 			response.getOutputStream().write(record.body());

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Function;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -11,6 +12,7 @@ import org.springframework.beans.factory.BeanFactoryUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -18,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilt
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -29,6 +32,7 @@ import dev.idempotency.IdempotencyFilter;
 import dev.idempotency.IdempotencyObserver;
 import dev.idempotency.IdempotencyOutcome;
 import dev.idempotency.handler.HandlerMappingIdempotentHandlerResolver;
+import dev.idempotency.handler.IdempotentHandlerInvocationPostProcessor;
 import dev.idempotency.handler.IdempotentHandlerResolver;
 import dev.idempotency.scope.IdempotencyScopeResolver;
 import dev.idempotency.scope.IdempotencyScopes;
@@ -96,13 +100,29 @@ public class IdempotencyAutoConfiguration {
 				observer(observers.orderedStream().toList()));
 		FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName("idempotencyFilter");
-		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR,
+				DispatcherType.FORWARD);
 		registration.setAsyncSupported(true);
 		Integer order = properties.getFilterOrder();
 		registration.setOrder((order != null) ? order
 				: environment.getProperty("spring.security.filter.order", Integer.class, DEFAULT_SECURITY_FILTER_ORDER)
 						+ 1);
 		return registration;
+	}
+
+	/** Settles every claimed request when it ends, also where its error page never reaches the filter. */
+	@Bean
+	@ConditionalOnBean(name = "idempotencyFilterRegistration")
+	ServletListenerRegistrationBean<ServletRequestListener> idempotencyRequestListener(
+			FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration) {
+		return new ServletListenerRegistrationBean<>(idempotencyFilterRegistration.getFilter().requestListener());
+	}
+
+	/** Lets the filter tell an answer of an {@code @Idempotent} method from one given before it ran. */
+	@Bean
+	@ConditionalOnMissingBean
+	static IdempotentHandlerInvocationPostProcessor idempotentHandlerInvocationPostProcessor() {
+		return new IdempotentHandlerInvocationPostProcessor();
 	}
 
 	private static Function<HttpServletRequest, @Nullable String> principalName() {

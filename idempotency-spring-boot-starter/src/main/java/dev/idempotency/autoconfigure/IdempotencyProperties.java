@@ -273,7 +273,8 @@ public class IdempotencyProperties {
 			.setMaxRequestBody(this.maxRequestBody)
 			.setMaxResponseBody(this.maxResponseBody)
 			.setReplayedHeaders(this.replayedHeaders)
-			.setFingerprintedHeaders(this.fingerprintedHeaders);
+			.setFingerprintedHeaders(this.fingerprintedHeaders)
+			.setStoreRetryBudget(this.store.getRetryBudget());
 	}
 
 	/** Where records are kept. */
@@ -301,6 +302,12 @@ public class IdempotencyProperties {
 		 * and a warning is logged and counted.
 		 */
 		private Duration durableTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * How long a completion or release that failed on a store error is tried again in the
+		 * background, with the lease kept alive meanwhile. 0 never tries again.
+		 */
+		private Duration retryBudget = Duration.ofMinutes(1);
 
 		public StoreType getType() {
 			return this.type;
@@ -332,6 +339,14 @@ public class IdempotencyProperties {
 
 		public void setDurableTimeout(Duration durableTimeout) {
 			this.durableTimeout = durableTimeout;
+		}
+
+		public Duration getRetryBudget() {
+			return this.retryBudget;
+		}
+
+		public void setRetryBudget(Duration retryBudget) {
+			this.retryBudget = retryBudget;
 		}
 
 	}

@@ -66,7 +66,8 @@ class IdempotencyAutoConfigurationTests {
 			"idempotency.on-store-failure", "idempotency.on-server-error", "idempotency.max-request-body",
 			"idempotency.max-response-body", "idempotency.replayed-headers", "idempotency.fingerprinted-headers",
 			"idempotency.filter-order", "idempotency.store.type", "idempotency.store.timeout",
-			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout", "idempotency.tokens.enabled",
+			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout", "idempotency.store.retry-budget",
+			"idempotency.tokens.enabled",
 			"idempotency.tokens.path", "idempotency.tokens.ttl");
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
@@ -85,7 +86,7 @@ class IdempotencyAutoConfigurationTests {
 			assertThat(context).hasSingleBean(InMemoryIdempotencyStore.class);
 			assertThat(context).doesNotHaveBean(RedisConnectionFactory.class);
 			assertThat(context).doesNotHaveBean(RedisEvictionPolicyCheck.class);
-			assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store",
+			assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store.store",
 					context.getBean(IdempotencyStore.class));
 		});
 	}
@@ -100,14 +101,14 @@ class IdempotencyAutoConfigurationTests {
 	}
 
 	@Test
-	void filterIsRegisteredAsIdempotencyFilterRightAfterSpringSecurityForRequestAsyncAndErrorDispatches() {
+	void filterIsRegisteredAsIdempotencyFilterRightAfterSpringSecurityForRequestAsyncErrorAndForwardDispatches() {
 		this.contextRunner.run((context) -> {
 			FilterRegistrationBean<IdempotencyFilter> registration = idempotencyFilterRegistration(context);
 			assertThat(registration.getFilterName()).isEqualTo("idempotencyFilter");
 			assertThat(registration.getFilter()).isInstanceOf(IdempotencyFilter.class);
 			assertThat(registration.getOrder()).isEqualTo(-99);
 			assertThat(registration.determineDispatcherTypes()).containsExactlyInAnyOrder(DispatcherType.REQUEST,
-					DispatcherType.ASYNC, DispatcherType.ERROR);
+					DispatcherType.ASYNC, DispatcherType.ERROR, DispatcherType.FORWARD);
 			assertThat(registration.isAsyncSupported()).isTrue();
 			assertThat(registration.isEnabled()).isTrue();
 		});
@@ -121,8 +122,8 @@ class IdempotencyAutoConfigurationTests {
 			assertThat(context.getBean(IdempotentHandlerResolver.class))
 				.isInstanceOf(HandlerMappingIdempotentHandlerResolver.class);
 			IdempotencyFilter filter = idempotencyFilter(context);
-			assertThat(filter).hasFieldOrPropertyWithValue("store", context.getBean(IdempotencyStore.class))
-				.hasFieldOrPropertyWithValue("scopeResolver", context.getBean(IdempotencyScopeResolver.class))
+			assertThat(filter).hasFieldOrPropertyWithValue("store.store", context.getBean(IdempotencyStore.class))
+				.hasFieldOrPropertyWithValue("requests.scopeResolver", context.getBean(IdempotencyScopeResolver.class))
 				.hasFieldOrPropertyWithValue("handlerResolver", context.getBean(IdempotentHandlerResolver.class))
 				.hasFieldOrPropertyWithValue("observer", IdempotencyObserver.NONE);
 		});
@@ -161,7 +162,7 @@ class IdempotencyAutoConfigurationTests {
 			assertThat(context).hasSingleBean(IdempotencyStore.class);
 			assertThat(context).doesNotHaveBean("idempotencyStore");
 			assertThat(context.getBean(IdempotencyStore.class)).isSameAs(UserStoreConfiguration.STORE);
-			assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store", UserStoreConfiguration.STORE);
+			assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store.store", UserStoreConfiguration.STORE);
 		});
 	}
 
@@ -171,7 +172,7 @@ class IdempotencyAutoConfigurationTests {
 			.withPropertyValues("idempotency.store.type=redis")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store",
+				assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store.store",
 						UserStoreConfiguration.STORE);
 			});
 	}
@@ -184,7 +185,7 @@ class IdempotencyAutoConfigurationTests {
 				assertThat(context).hasSingleBean(IdempotencyScopeResolver.class);
 				assertThat(context.getBean(IdempotencyScopeResolver.class))
 					.isSameAs(UserScopeResolverConfiguration.RESOLVER);
-				assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("scopeResolver",
+				assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("requests.scopeResolver",
 						UserScopeResolverConfiguration.RESOLVER);
 			});
 	}
@@ -195,7 +196,7 @@ class IdempotencyAutoConfigurationTests {
 			.withPropertyValues("idempotency.scope=tenant")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("scopeResolver",
+				assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("requests.scopeResolver",
 						UserScopeResolverConfiguration.RESOLVER);
 			});
 	}
@@ -327,7 +328,8 @@ class IdempotencyAutoConfigurationTests {
 					"idempotency.replayed-headers=X-Request-Id", "idempotency.fingerprinted-headers=X-Tenant",
 					"idempotency.filter-order=5", "idempotency.store.type=in-memory",
 					"idempotency.store.timeout=750ms", "idempotency.store.durable-replicas=2",
-					"idempotency.store.durable-timeout=250ms", "idempotency.tokens.enabled=true",
+					"idempotency.store.durable-timeout=250ms", "idempotency.store.retry-budget=15s",
+					"idempotency.tokens.enabled=true",
 					"idempotency.tokens.path=/tokens", "idempotency.tokens.ttl=5m")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -353,6 +355,7 @@ class IdempotencyAutoConfigurationTests {
 				assertThat(properties.getStore().getTimeout()).isEqualTo(Duration.ofMillis(750));
 				assertThat(properties.getStore().getDurableReplicas()).isEqualTo(2);
 				assertThat(properties.getStore().getDurableTimeout()).isEqualTo(Duration.ofMillis(250));
+				assertThat(properties.getStore().getRetryBudget()).isEqualTo(Duration.ofSeconds(15));
 				assertThat(properties.getTokens().isEnabled()).isTrue();
 				assertThat(properties.getTokens().getPath()).isEqualTo("/tokens");
 				assertThat(properties.getTokens().getTtl()).isEqualTo(Duration.ofMinutes(5));
@@ -372,18 +375,19 @@ class IdempotencyAutoConfigurationTests {
 				assertThat(settings.getMaxResponseBody()).isEqualTo(DataSize.ofKilobytes(512));
 				assertThat(settings.getReplayedHeaders()).containsExactly("X-Request-Id");
 				assertThat(settings.getFingerprintedHeaders()).containsExactly("X-Tenant");
+				assertThat(settings.getStoreRetryBudget()).isEqualTo(Duration.ofSeconds(15));
 
 				assertThat(context).hasSingleBean(InMemoryIdempotencyStore.class);
 				assertThat(idempotencyFilterRegistration(context).getOrder()).isEqualTo(5);
 				IdempotencyFilter filter = idempotencyFilter(context);
-				assertThat(filter).hasFieldOrPropertyWithValue("headerName", "X-Idempotency-Key")
+				assertThat(filter).hasFieldOrPropertyWithValue("requests.headerName", "X-Idempotency-Key")
 					.hasFieldOrPropertyWithValue("lease", Duration.ofSeconds(10))
-					.hasFieldOrPropertyWithValue("retention", Duration.ofHours(48))
-					.hasFieldOrPropertyWithValue("leaseHeartbeat", false)
+					.hasFieldOrPropertyWithValue("requests.retention", Duration.ofHours(48))
+					.hasFieldOrPropertyWithValue("dispatches.leases.enabled", false)
 					.hasFieldOrPropertyWithValue("retryAfter", Duration.ofSeconds(3))
 					.hasFieldOrPropertyWithValue("onStoreFailure", StoreFailureMode.PROCEED)
-					.hasFieldOrPropertyWithValue("onServerError", ServerErrorMode.STORE)
-					.hasFieldOrPropertyWithValue("maxRequestBody", 2 * 1024 * 1024)
+					.hasFieldOrPropertyWithValue("dispatches.onServerError", ServerErrorMode.STORE)
+					.hasFieldOrPropertyWithValue("requests.maxRequestBody", 2 * 1024 * 1024)
 					.hasFieldOrPropertyWithValue("maxResponseBody", 512 * 1024);
 
 				MockHttpServletRequest request = new MockHttpServletRequest("POST", "/orders");

@@ -56,7 +56,7 @@ class IdempotencyRedisAutoConfigurationTests {
 			assertThat(context).hasSingleBean(IdempotencyStore.class);
 			assertThat(context).hasSingleBean(RedisIdempotencyStore.class);
 			assertThat(context).hasSingleBean(RedisEvictionPolicyCheck.class);
-			assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store",
+			assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store.store",
 					context.getBean(IdempotencyStore.class));
 		});
 	}
@@ -112,7 +112,7 @@ class IdempotencyRedisAutoConfigurationTests {
 			assertThat(context).hasSingleBean(InMemoryIdempotencyStore.class);
 			assertThat(context).doesNotHaveBean(RedisIdempotencyStore.class);
 			assertThat(context).doesNotHaveBean(RedisEvictionPolicyCheck.class);
-			assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store",
+			assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store.store",
 					context.getBean(IdempotencyStore.class));
 		});
 	}
@@ -124,7 +124,7 @@ class IdempotencyRedisAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(context).hasSingleBean(IdempotencyStore.class);
 				assertThat(context).doesNotHaveBean(RedisIdempotencyStore.class);
-				assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store",
+				assertThat(idempotencyFilter(context)).hasFieldOrPropertyWithValue("store.store",
 						IdempotencyAutoConfigurationTests.UserStoreConfiguration.STORE);
 			});
 	}
