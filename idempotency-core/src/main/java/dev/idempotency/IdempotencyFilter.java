@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.idempotency.fingerprint.RequestFingerprinter;
+import dev.idempotency.handler.CorsAnswers;
 import dev.idempotency.handler.IdempotentHandler;
 import dev.idempotency.handler.IdempotentHandlerResolver;
 import dev.idempotency.key.BusinessKeySource;
@@ -153,6 +154,11 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
 	private void handleIdempotent(IdempotentHandler handler, HttpServletRequest request, HttpServletResponse response,
 			FilterChain chain) throws ServletException, IOException {
+		CorsAnswers cors = handler.cors();
+		if (!cors.allows(request, response)) {
+			chain.doFilter(request, response);
+			return;
+		}
 		BusinessKeySource businessKey = handler.businessKey();
 		String headerKey = null;
 		if (businessKey == null || businessKey.headerFirst()) {
@@ -160,8 +166,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 				headerKey = this.keyParser.parse(Collections.list(request.getHeaders(this.headerName)));
 			}
 			catch (InvalidIdempotencyKeyException ex) {
-				reject(IdempotencyProblem.INVALID_KEY, ex.getMessage(), null, IdempotencyOutcome.INVALID_KEY, request,
-						response);
+				reject(cors, IdempotencyProblem.INVALID_KEY, ex.getMessage(), null, IdempotencyOutcome.INVALID_KEY,
+						request, response);
 				return;
 			}
 			if (headerKey == null && businessKey == null) {
@@ -175,7 +181,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			body = RequestBodies.read(request, this.maxRequestBody);
 		}
 		catch (RequestBodies.TooLargeException ex) {
-			reject(IdempotencyProblem.REQUEST_TOO_LARGE,
+			reject(cors, IdempotencyProblem.REQUEST_TOO_LARGE,
 					"An idempotent request body may be at most " + this.maxRequestBody + " bytes.", null,
 					IdempotencyOutcome.REQUEST_TOO_LARGE, request, response);
 			return;
@@ -193,8 +199,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 				value = businessKey.read(body.request(), handler.pathVariables(), body.bytes(), this.maxKeyLength);
 			}
 			catch (InvalidIdempotencyKeyException ex) {
-				reject(IdempotencyProblem.INVALID_KEY, ex.getMessage(), null, IdempotencyOutcome.INVALID_KEY, request,
-						response);
+				reject(cors, IdempotencyProblem.INVALID_KEY, ex.getMessage(), null, IdempotencyOutcome.INVALID_KEY,
+						request, response);
 				return;
 			}
 			if (value == null) {
@@ -221,12 +227,12 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			throw new IllegalStateException("The idempotency store has no one-time tokens", ex);
 		}
 		catch (RuntimeException ex) {
-			storeFailed(recordId, ex, body.request(), response, chain);
+			storeFailed(cors, recordId, ex, body.request(), response, chain);
 			return;
 		}
 		if (claim.tokenUnknown()) {
-			reject(IdempotencyProblem.INVALID_TOKEN, "This operation requires a one-time token issued to you by the"
-					+ " token endpoint; this one is unknown, expired or was issued to someone else. Ask for a new one.",
+			reject(cors, IdempotencyProblem.INVALID_TOKEN, "This operation requires a one-time token issued to you by"
+					+ " the token endpoint; this one is unknown, expired or was issued to someone else. Ask for a new one.",
 					null, IdempotencyOutcome.INVALID_TOKEN, request, response);
 			return;
 		}
@@ -234,7 +240,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		if (existing != null) {
 			String key = (headerKey == null) ? "business key (" + businessKey.describe() + ")"
 					: handler.tokenRequired() ? "one-time token" : "idempotency key";
-			answerExisting(existing, key, fingerprint, request, response);
+			answerExisting(cors, existing, key, fingerprint, request, response);
 			return;
 		}
 		Duration recordRetention = (handler.retention() != null) ? handler.retention() : this.retention;
@@ -248,37 +254,39 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 	private void missingKey(IdempotentHandler handler, String detail, HttpServletRequest request,
 			HttpServletResponse response, FilterChain chain) throws ServletException, IOException {
 		if (handler.required()) {
-			reject(IdempotencyProblem.MISSING_KEY, detail, null, IdempotencyOutcome.INVALID_KEY, request, response);
+			reject(handler.cors(), IdempotencyProblem.MISSING_KEY, detail, null, IdempotencyOutcome.INVALID_KEY, request,
+					response);
 		}
 		else {
 			chain.doFilter(request, response);
 		}
 	}
 
-	private void answerExisting(IdempotencyRecord existing, String key, String fingerprint, HttpServletRequest request,
-			HttpServletResponse response) throws IOException {
+	private void answerExisting(CorsAnswers cors, IdempotencyRecord existing, String key, String fingerprint,
+			HttpServletRequest request, HttpServletResponse response) throws IOException {
 		if (existing instanceof CompletedRecord completed) {
 			if (!RequestFingerprinter.matches(completed.fingerprint(), fingerprint)) {
-				reject(IdempotencyProblem.KEY_REUSED,
+				reject(cors, IdempotencyProblem.KEY_REUSED,
 						"This " + key + " was already used with a different request.", null,
 						IdempotencyOutcome.MISMATCH, request, response);
 			}
 			else if (!completed.replayable()) {
-				reject(IdempotencyProblem.NOT_REPLAYABLE, "The request with this " + key + " completed with status "
+				reject(cors, IdempotencyProblem.NOT_REPLAYABLE, "The request with this " + key + " completed with status "
 						+ completed.status() + ", but its answer was streamed or too large to keep. It will not run again.",
 						null, IdempotencyOutcome.NOT_REPLAYABLE, request, response);
 			}
 			else {
 				this.observer.onOutcome(IdempotencyOutcome.REPLAYED);
+				cors.apply(request, response);
 				this.replayer.replay(completed, response);
 			}
 			return;
 		}
-		reject(IdempotencyProblem.IN_PROGRESS, "A request with this " + key + " is still being processed.",
+		reject(cors, IdempotencyProblem.IN_PROGRESS, "A request with this " + key + " is still being processed.",
 				this.retryAfter, IdempotencyOutcome.CONFLICT, request, response);
 	}
 
-	private void storeFailed(String recordId, RuntimeException ex, HttpServletRequest request,
+	private void storeFailed(CorsAnswers cors, String recordId, RuntimeException ex, HttpServletRequest request,
 			HttpServletResponse response, FilterChain chain) throws ServletException, IOException {
 		if (this.onStoreFailure == StoreFailureMode.PROCEED) {
 			logger.warn("Idempotency store failed for record " + RecordIds.logId(recordId)
@@ -289,7 +297,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		}
 		logger.warn("Idempotency store failed for record " + RecordIds.logId(recordId) + "; answering 503: "
 				+ ex.getMessage());
-		reject(IdempotencyProblem.STORE_UNAVAILABLE,
+		reject(cors, IdempotencyProblem.STORE_UNAVAILABLE,
 				"The idempotency store is unavailable; the request was not processed.", this.retryAfter,
 				IdempotencyOutcome.STORE_UNAVAILABLE, request, response);
 	}
@@ -420,9 +428,10 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		this.observer.onOutcome(IdempotencyOutcome.UNKNOWN_OUTCOME);
 	}
 
-	private void reject(IdempotencyProblem problem, String detail, @Nullable Duration retryAfter,
+	private void reject(CorsAnswers cors, IdempotencyProblem problem, String detail, @Nullable Duration retryAfter,
 			IdempotencyOutcome outcome, HttpServletRequest request, HttpServletResponse response) throws IOException {
 		this.observer.onOutcome(outcome);
+		cors.apply(request, response);
 		ProblemResponses.write(response, problem, detail, retryAfter, request.getRequestURI());
 	}
 

@@ -15,9 +15,17 @@ import dev.idempotency.key.BusinessKeySource;
  * @param tokenRequired whether the key must be a one-time token issued to the caller's scope
  * @param businessKey where the business key is read, or {@code null} when the header is the key
  * @param pathVariables the request's URI template variables
+ * @param cors the CORS handling the application's configuration gives this request, for the filter's own
+ * answers
  */
 public record IdempotentHandler(String route, boolean required, @Nullable Duration retention, boolean tokenRequired,
-		@Nullable BusinessKeySource businessKey, Map<String, String> pathVariables) {
+		@Nullable BusinessKeySource businessKey, Map<String, String> pathVariables, CorsAnswers cors) {
+
+	/** A handler without CORS configuration. */
+	public IdempotentHandler(String route, boolean required, @Nullable Duration retention, boolean tokenRequired,
+			@Nullable BusinessKeySource businessKey, Map<String, String> pathVariables) {
+		this(route, required, retention, tokenRequired, businessKey, pathVariables, CorsAnswers.NONE);
+	}
 
 	/** A handler keyed by the {@code Idempotency-Key} header. */
 	public IdempotentHandler(String route, boolean required, @Nullable Duration retention) {
