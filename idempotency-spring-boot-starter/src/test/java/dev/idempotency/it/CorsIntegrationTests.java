@@ -41,10 +41,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The filter's own answers (replays, 409, 422, 400) carry the CORS headers the application's CORS
  * configuration gives the retry's {@code Origin}, as the dispatcher does for a first execution; a
- * request whose origin is rejected does not claim the key.
+ * request whose origin is rejected does not claim the key. The first answer's CORS fields and {@code Vary}
+ * are not stored, even when configured as replayed headers.
  */
 @SpringBootTest(classes = CorsIntegrationTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "idempotency.lease=30s")
+		properties = { "idempotency.lease=30s", "idempotency.replayed-headers=Vary,Access-Control-Allow-Origin" })
 class CorsIntegrationTests {
 
 	static final String ORIGIN_A = "https://a.example";
