@@ -23,6 +23,7 @@ import dev.idempotency.execution.LeaseKeeper;
 import dev.idempotency.execution.ObservedStore;
 import dev.idempotency.execution.OutcomeSettler;
 import dev.idempotency.fingerprint.RequestFingerprinter;
+import dev.idempotency.handler.CorsAnswers;
 import dev.idempotency.handler.IdempotentHandler;
 import dev.idempotency.handler.IdempotentHandlerResolver;
 import dev.idempotency.key.RecordIds;
@@ -121,9 +122,13 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
+		if (!handler.cors().allows(request, response)) {
+			chain.doFilter(request, response);
+			return;
+		}
 		IdempotentRequest read = this.requests.read(handler, request);
 		if (read instanceof IdempotentRequest.Refused refused) {
-			reject(refused.refusal(), request, response);
+			reject(handler.cors(), refused.refusal(), request, response);
 		}
 		else if (read instanceof IdempotentRequest.Unkeyed unkeyed) {
 			chain.doFilter(unkeyed.request(), response);
@@ -145,18 +150,18 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			throw new IllegalStateException("The idempotency store has no one-time tokens", ex);
 		}
 		catch (RuntimeException ex) {
-			storeFailed(keyed, ex, response, chain);
+			storeFailed(handler.cors(), keyed, ex, response, chain);
 			return;
 		}
 		if (claim.tokenUnknown()) {
-			reject(new Refusal(IdempotencyProblem.INVALID_TOKEN, "This operation requires a one-time token issued to"
+			reject(handler.cors(), new Refusal(IdempotencyProblem.INVALID_TOKEN, "This operation requires a one-time token issued to"
 					+ " you by the token endpoint; this one is unknown, expired or was issued to someone else. Ask"
 					+ " for a new one.", IdempotencyOutcome.INVALID_TOKEN), request, response);
 			return;
 		}
 		IdempotencyRecord existing = claim.existing();
 		if (existing != null) {
-			answerExisting(existing, keyed, request, response);
+			answerExisting(handler.cors(), existing, keyed, request, response);
 			return;
 		}
 		Execution execution = new Execution(keyed.recordId(), owner, claimed, keyed.retention(),
@@ -164,30 +169,31 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		this.dispatches.start(execution, keyed.request(), chain);
 	}
 
-	private void answerExisting(IdempotencyRecord existing, IdempotentRequest.Keyed keyed, HttpServletRequest request,
-			HttpServletResponse response) throws IOException {
+	private void answerExisting(CorsAnswers cors, IdempotencyRecord existing, IdempotentRequest.Keyed keyed,
+			HttpServletRequest request, HttpServletResponse response) throws IOException {
 		String key = keyed.keyKind();
 		if (!(existing instanceof CompletedRecord completed)) {
-			reject(new Refusal(IdempotencyProblem.IN_PROGRESS, "A request with this " + key
+			reject(cors, new Refusal(IdempotencyProblem.IN_PROGRESS, "A request with this " + key
 					+ " is still being processed.", this.retryAfter, IdempotencyOutcome.CONFLICT), request, response);
 		}
 		else if (!RequestFingerprinter.matches(completed.fingerprint(), keyed.fingerprint())) {
-			reject(new Refusal(IdempotencyProblem.KEY_REUSED, "This " + key + " was already used with a different"
+			reject(cors, new Refusal(IdempotencyProblem.KEY_REUSED, "This " + key + " was already used with a different"
 					+ " request.", IdempotencyOutcome.MISMATCH), request, response);
 		}
 		else if (!completed.replayable()) {
-			reject(new Refusal(IdempotencyProblem.NOT_REPLAYABLE, "The request with this " + key
+			reject(cors, new Refusal(IdempotencyProblem.NOT_REPLAYABLE, "The request with this " + key
 					+ " completed with status " + completed.status() + ", but its answer was streamed or too large to"
 					+ " keep. It will not run again.", IdempotencyOutcome.NOT_REPLAYABLE), request, response);
 		}
 		else {
 			this.observer.onOutcome(IdempotencyOutcome.REPLAYED);
+			cors.apply(request, response);
 			this.replayer.replay(completed, response);
 		}
 	}
 
-	private void storeFailed(IdempotentRequest.Keyed keyed, RuntimeException ex, HttpServletResponse response,
-			FilterChain chain) throws ServletException, IOException {
+	private void storeFailed(CorsAnswers cors, IdempotentRequest.Keyed keyed, RuntimeException ex,
+			HttpServletResponse response, FilterChain chain) throws ServletException, IOException {
 		String record = RecordIds.logId(keyed.recordId());
 		if (this.onStoreFailure == StoreFailureMode.PROCEED) {
 			logger.warn("Idempotency store failed for record " + record
@@ -197,13 +203,15 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			return;
 		}
 		logger.warn("Idempotency store failed for record " + record + "; answering 503: " + ex.getMessage());
-		reject(new Refusal(IdempotencyProblem.STORE_UNAVAILABLE,
+		reject(cors, new Refusal(IdempotencyProblem.STORE_UNAVAILABLE,
 				"The idempotency store is unavailable; the request was not processed.", this.retryAfter,
 				IdempotencyOutcome.STORE_UNAVAILABLE), keyed.request(), response);
 	}
 
-	private void reject(Refusal refusal, HttpServletRequest request, HttpServletResponse response) throws IOException {
+	private void reject(CorsAnswers cors, Refusal refusal, HttpServletRequest request, HttpServletResponse response)
+			throws IOException {
 		this.observer.onOutcome(refusal.outcome());
+		cors.apply(request, response);
 		ProblemResponses.write(response, refusal.problem(), refusal.detail(), refusal.retryAfter(),
 				request.getRequestURI());
 	}

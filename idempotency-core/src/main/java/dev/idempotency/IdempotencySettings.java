@@ -17,10 +17,16 @@ public class IdempotencySettings {
 	public static final List<String> DEFAULT_REPLAYED_HEADERS = List.of("Content-Type", "Content-Language",
 			"Content-Disposition", "Location", "ETag", "Last-Modified", "Cache-Control", "Link");
 
-	/** Header fields never replayed, even when configured as extras (spec §8). */
+	/**
+	 * Header fields never replayed, even when configured as extras (spec §8). The CORS fields and
+	 * {@code Vary} are computed for each retry's {@code Origin} instead.
+	 */
 	public static final List<String> NEVER_REPLAYED_HEADERS = List.of("Set-Cookie", "Set-Cookie2",
 			"WWW-Authenticate", "Authorization", "Proxy-Authenticate", "Date", "Content-Length",
-			"Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "Trailer", "Idempotent-Replayed");
+			"Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "Trailer", "Idempotent-Replayed", "Vary",
+			"Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods",
+			"Access-Control-Allow-Headers", "Access-Control-Expose-Headers", "Access-Control-Max-Age",
+			"Access-Control-Allow-Private-Network");
 
 	private String headerName = "Idempotency-Key";
 

@@ -15,20 +15,24 @@ import dev.idempotency.key.BusinessKeySource;
  * @param tokenRequired whether the key must be a one-time token issued to the caller's scope
  * @param businessKey where the business key is read, or {@code null} when the header is the key
  * @param pathVariables the request's URI template variables
+ * @param cors the CORS handling the application's configuration gives this request, for the filter's own
+ * answers
  * @param invocationTracked whether the handler carries the {@link HandlerInvocationMarker}, so the filter
  * can tell an answer of the handler method from one given before it was invoked
  */
 public record IdempotentHandler(String route, boolean required, @Nullable Duration retention, boolean tokenRequired,
-		@Nullable BusinessKeySource businessKey, Map<String, String> pathVariables, boolean invocationTracked) {
+		@Nullable BusinessKeySource businessKey, Map<String, String> pathVariables, CorsAnswers cors,
+		boolean invocationTracked) {
 
 	/** A handler keyed by the {@code Idempotency-Key} header. */
 	public IdempotentHandler(String route, boolean required, @Nullable Duration retention) {
-		this(route, required, retention, false, null, Map.of(), false);
+		this(route, required, retention, false, null, Map.of());
 	}
 
+	/** A handler without CORS configuration or invocation marker. */
 	public IdempotentHandler(String route, boolean required, @Nullable Duration retention, boolean tokenRequired,
 			@Nullable BusinessKeySource businessKey, Map<String, String> pathVariables) {
-		this(route, required, retention, tokenRequired, businessKey, pathVariables, false);
+		this(route, required, retention, tokenRequired, businessKey, pathVariables, CorsAnswers.NONE, false);
 	}
 
 }

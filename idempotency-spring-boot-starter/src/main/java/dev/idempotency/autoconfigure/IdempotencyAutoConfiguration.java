@@ -1,5 +1,6 @@
 package dev.idempotency.autoconfigure;
 
+import java.lang.reflect.Method;
 import java.util.List;
 import java.util.function.Function;
 
@@ -8,7 +9,6 @@ import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.BeanFactoryUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -65,9 +65,11 @@ public class IdempotencyAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	IdempotentHandlerResolver idempotentHandlerResolver(ApplicationContext context) {
-		return new HandlerMappingIdempotentHandlerResolver(
-				() -> BeanFactoryUtils.beansOfTypeIncludingAncestors(context, HandlerMapping.class, true, false).values());
+	IdempotentHandlerResolver idempotentHandlerResolver(ApplicationContext context,
+			ObjectProvider<IdempotencyStore> store) {
+		HandlerMappingIdempotentHandlerResolver resolver = new HandlerMappingIdempotentHandlerResolver(context);
+		resolver.setTokenHandlersCheck((methods) -> checkTokenSupport(store.getIfAvailable(), methods));
+		return resolver;
 	}
 
 	/**
@@ -80,15 +82,17 @@ public class IdempotencyAutoConfiguration {
 		return () -> {
 			if (resolver.getIfAvailable() instanceof HandlerMappingIdempotentHandlerResolver handlers) {
 				handlers.validateHandlers();
-				IdempotencyStore idempotencyStore = store.getIfAvailable();
-				List<java.lang.reflect.Method> tokenHandlers = handlers.tokenRequiredHandlers();
-				if (idempotencyStore != null && !idempotencyStore.supportsTokens() && !tokenHandlers.isEmpty()) {
-					throw new IllegalStateException("@Idempotent(tokenRequired = true) on " + tokenHandlers
-							+ " needs a store with one-time tokens, but " + idempotencyStore.getClass().getName()
-							+ " has none (IdempotencyStore.supportsTokens() is false)");
-				}
+				checkTokenSupport(store.getIfAvailable(), handlers.tokenRequiredHandlers());
 			}
 		};
+	}
+
+	private static void checkTokenSupport(@Nullable IdempotencyStore store, List<Method> tokenHandlers) {
+		if (store != null && !store.supportsTokens() && !tokenHandlers.isEmpty()) {
+			throw new IllegalStateException("@Idempotent(tokenRequired = true) on " + tokenHandlers
+					+ " needs a store with one-time tokens, but " + store.getClass().getName()
+					+ " has none (IdempotencyStore.supportsTokens() is false)");
+		}
 	}
 
 	@Bean

@@ -95,8 +95,8 @@ public class IdempotencyProperties {
 
 	/**
 	 * Response headers replayed in addition to Content-Type, Content-Language, Content-Disposition,
-	 * Location, ETag, Last-Modified, Cache-Control and Link. Set-Cookie, authentication and hop-by-hop
-	 * headers are never replayed.
+	 * Location, ETag, Last-Modified, Cache-Control and Link. Set-Cookie, authentication, hop-by-hop, CORS
+	 * (Access-Control-*) and Vary headers are never replayed.
 	 */
 	private List<String> replayedHeaders = new ArrayList<>();
 
