@@ -88,6 +88,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
 	private final int maxRequestBody;
 
+	private final RequestBodies requestBodies;
+
 	private final int maxResponseBody;
 
 	private final int maxKeyLength;
@@ -113,6 +115,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		this.onStoreFailure = settings.getOnStoreFailure();
 		this.onServerError = settings.getOnServerError();
 		this.maxRequestBody = (int) settings.getMaxRequestBody().toBytes();
+		this.requestBodies = new RequestBodies(this.maxRequestBody, settings.getMultipartConfig());
 		this.maxResponseBody = (int) settings.getMaxResponseBody().toBytes();
 		this.maxKeyLength = settings.getMaxKeyLength();
 	}
@@ -172,7 +175,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		}
 		RequestBodies.Body body;
 		try {
-			body = RequestBodies.read(request, this.maxRequestBody);
+			body = this.requestBodies.read(request);
 		}
 		catch (RequestBodies.TooLargeException ex) {
 			reject(IdempotencyProblem.REQUEST_TOO_LARGE,

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.servlet.MultipartConfigElement;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.Assert;
 import org.springframework.util.unit.DataSize;
 
@@ -47,6 +50,8 @@ public class IdempotencySettings {
 	private List<String> replayedHeaders = new ArrayList<>();
 
 	private List<String> fingerprintedHeaders = new ArrayList<>();
+
+	private @Nullable MultipartConfigElement multipartConfig;
 
 	public String getHeaderName() {
 		return this.headerName;
@@ -153,6 +158,20 @@ public class IdempotencySettings {
 		Assert.isTrue(!maxResponseBody.isNegative() && maxResponseBody.toBytes() < Integer.MAX_VALUE - 8,
 				"maxResponseBody must be between 0 and 2 GB");
 		this.maxResponseBody = maxResponseBody;
+		return this;
+	}
+
+	/**
+	 * The multipart configuration of the application's servlet ({@code spring.servlet.multipart.*} in Spring
+	 * Boot), or {@code null} when it has none. The filter buffers multipart bodies itself and serves their parts
+	 * under this configuration, failing as the container fails when there is none or a limit is exceeded.
+	 */
+	public @Nullable MultipartConfigElement getMultipartConfig() {
+		return this.multipartConfig;
+	}
+
+	public IdempotencySettings setMultipartConfig(@Nullable MultipartConfigElement multipartConfig) {
+		this.multipartConfig = multipartConfig;
 		return this;
 	}
 
