@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.servlet.MultipartConfigElement;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.Assert;
 import org.springframework.util.unit.DataSize;
 
@@ -55,6 +58,8 @@ public class IdempotencySettings {
 	private List<String> replayedHeaders = new ArrayList<>();
 
 	private List<String> fingerprintedHeaders = new ArrayList<>();
+
+	private @Nullable MultipartConfigElement multipartConfig;
 
 	public String getHeaderName() {
 		return this.headerName;
@@ -175,6 +180,20 @@ public class IdempotencySettings {
 	public IdempotencySettings setStoreRetryBudget(Duration storeRetryBudget) {
 		Assert.isTrue(!storeRetryBudget.isNegative(), "storeRetryBudget must not be negative");
 		this.storeRetryBudget = storeRetryBudget;
+		return this;
+	}
+
+	/**
+	 * The multipart configuration of the application's servlet ({@code spring.servlet.multipart.*} in Spring
+	 * Boot), or {@code null} when it has none. The filter buffers multipart bodies itself and serves their parts
+	 * under this configuration, failing as the container fails when there is none or a limit is exceeded.
+	 */
+	public @Nullable MultipartConfigElement getMultipartConfig() {
+		return this.multipartConfig;
+	}
+
+	public IdempotencySettings setMultipartConfig(@Nullable MultipartConfigElement multipartConfig) {
+		this.multipartConfig = multipartConfig;
 		return this;
 	}
 

@@ -38,6 +38,8 @@ public final class IdempotentRequestReader {
 
 	private final int maxRequestBody;
 
+	private final RequestBodies requestBodies;
+
 	private final int maxKeyLength;
 
 	public IdempotentRequestReader(IdempotencyScopeResolver scopeResolver, IdempotencySettings settings) {
@@ -47,6 +49,7 @@ public final class IdempotentRequestReader {
 		this.fingerprinter = new RequestFingerprinter(settings.getFingerprintedHeaders());
 		this.retention = settings.getRetention();
 		this.maxRequestBody = (int) settings.getMaxRequestBody().toBytes();
+		this.requestBodies = new RequestBodies(this.maxRequestBody, settings.getMultipartConfig());
 		this.maxKeyLength = settings.getMaxKeyLength();
 	}
 
@@ -67,7 +70,7 @@ public final class IdempotentRequestReader {
 		}
 		RequestBodies.Body body;
 		try {
-			body = RequestBodies.read(request, this.maxRequestBody);
+			body = this.requestBodies.read(request);
 		}
 		catch (RequestBodies.TooLargeException ex) {
 			return new IdempotentRequest.Refused(new Refusal(IdempotencyProblem.REQUEST_TOO_LARGE,

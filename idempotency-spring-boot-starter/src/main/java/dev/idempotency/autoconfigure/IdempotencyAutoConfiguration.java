@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Function;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
@@ -43,8 +44,9 @@ import dev.idempotency.store.IdempotencyStore;
  * Auto-configures the {@link IdempotencyFilter} for servlet web applications: a Redis store when a Redis
  * connection factory exists (Spring Boot's Redis auto-configuration, {@code spring.data.redis.*}), an
  * in-memory store otherwise, the scope from {@code idempotency.scope}, and the filter registered right
- * after Spring Security's filter chain. Every bean backs off when the application defines its own;
- * {@code idempotency.enabled=false} switches it all off.
+ * after Spring Security's filter chain, serving multipart bodies under the application's
+ * {@link MultipartConfigElement} ({@code spring.servlet.multipart.*}). Every bean backs off when the
+ * application defines its own; {@code idempotency.enabled=false} switches it all off.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -99,8 +101,10 @@ public class IdempotencyAutoConfiguration {
 	@ConditionalOnMissingFilterBean(IdempotencyFilter.class)
 	FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration(IdempotencyStore store,
 			IdempotentHandlerResolver handlerResolver, IdempotencyScopeResolver scopeResolver,
-			ObjectProvider<IdempotencyObserver> observers, IdempotencyProperties properties, Environment environment) {
-		IdempotencyFilter filter = new IdempotencyFilter(store, handlerResolver, scopeResolver, properties.toSettings(),
+			ObjectProvider<IdempotencyObserver> observers, ObjectProvider<MultipartConfigElement> multipartConfig,
+			IdempotencyProperties properties, Environment environment) {
+		IdempotencyFilter filter = new IdempotencyFilter(store, handlerResolver, scopeResolver,
+				properties.toSettings().setMultipartConfig(multipartConfig.getIfAvailable()),
 				observer(observers.orderedStream().toList()));
 		FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName("idempotencyFilter");
