@@ -117,7 +117,10 @@ public final class ExecutionDispatches {
 	}
 
 	private void handlerFailed(Execution execution, HttpServletRequest request, Throwable ex) {
-		if (!handlerInvoked(execution, request)) {
+		if (execution.asyncFailed) {
+			this.settler.leaveUnknown(execution, "an async cycle timed out or failed, and then the handler threw " + ex);
+		}
+		else if (!handlerInvoked(execution, request)) {
 			this.settler.release(execution, "the request failed before the handler method ran: " + ex);
 		}
 		else if (this.onServerError == ServerErrorMode.STORE) {

@@ -43,7 +43,7 @@ class AsyncCyclesTests {
 		String key = UUID.randomUUID().toString();
 		HttpResponse<byte[]> first = http.post("/settle/deferred-then-task", key);
 		HttpResponse<byte[]> retry = http.post("/settle/deferred-then-task", key);
-		assertThat(first.statusCode()).as("503 for the timeout, or 500 when the task's interrupt wins the race")
+		assertThat(first.statusCode()).as("503 for the timeout, or 500 when the interrupted task's exception wins the race")
 			.isBetween(500, 503);
 		assertThat(retry.statusCode()).isEqualTo(409);
 		assertThat(SettlementController.runs(key)).as("handler runs").isEqualTo(1);
