@@ -94,9 +94,9 @@ public class IdempotencyProperties {
 	private DataSize maxResponseBody = DataSize.ofMegabytes(1);
 
 	/**
-	 * Response headers replayed in addition to Content-Type, Content-Language, Content-Disposition,
-	 * Location, ETag, Last-Modified, Cache-Control and Link. Set-Cookie, authentication and hop-by-hop
-	 * headers are never replayed.
+	 * Response headers replayed in addition to Content-Type, Content-Encoding, Content-Language,
+	 * Content-Disposition, Location, ETag, Last-Modified, Cache-Control and Link. Set-Cookie,
+	 * authentication and hop-by-hop headers are never replayed.
 	 */
 	private List<String> replayedHeaders = new ArrayList<>();
 

@@ -62,6 +62,28 @@ public class ReplayFidelityController {
 	}
 
 	@Idempotent
+	@PostMapping("/idempotent/writer-then-charset")
+	void writerThenCharsetIdempotent(HttpServletResponse response) throws IOException {
+		writerThenCharset(response);
+	}
+
+	@PostMapping("/plain/writer-then-charset")
+	void writerThenCharsetPlain(HttpServletResponse response) throws IOException {
+		writerThenCharset(response);
+	}
+
+	@Idempotent
+	@PostMapping("/idempotent/header-then-locale")
+	void headerThenLocaleIdempotent(HttpServletResponse response) throws IOException {
+		headerThenLocale(response);
+	}
+
+	@PostMapping("/plain/header-then-locale")
+	void headerThenLocalePlain(HttpServletResponse response) throws IOException {
+		headerThenLocale(response);
+	}
+
+	@Idempotent
 	@PostMapping("/idempotent/large-json")
 	ResponseEntity<String> largeJsonIdempotent() {
 		return largeJson();
@@ -95,6 +117,22 @@ public class ReplayFidelityController {
 	private static void writer(HttpServletResponse response) throws IOException {
 		response.setContentType("text/plain");
 		response.getWriter().print("caf\u00e9 cr\u00e8me");
+	}
+
+	/** A charset given after {@code getWriter()}: the container ignores it. */
+	private static void writerThenCharset(HttpServletResponse response) throws IOException {
+		response.setContentType("text/plain");
+		response.getWriter().print("caf\u00e9");
+		response.setContentType("text/html;charset=UTF-8");
+		response.setCharacterEncoding("UTF-16");
+		response.getWriter().print(" cr\u00e8me");
+	}
+
+	/** A {@code Content-Language} header, then a locale: Tomcat sends the locale's language. */
+	private static void headerThenLocale(HttpServletResponse response) throws IOException {
+		response.setHeader("Content-Language", "de");
+		response.setLocale(Locale.ITALY);
+		response.getOutputStream().write("ciao".getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static ResponseEntity<String> largeJson() {

@@ -43,6 +43,18 @@ class ReplayFidelityIntegrationTests {
 	}
 
 	@Test
+	void spec8_charsetGivenAfterGetWriterIsIgnoredAsWithoutTheFilter() {
+		fidelity().assertFaithful("/it/fidelity/idempotent/writer-then-charset", "/it/fidelity/plain/writer-then-charset");
+	}
+
+	@Test
+	void spec8_localeSetAfterAContentLanguageHeaderWinsAsWithoutTheFilter() {
+		HttpResponse<byte[]> first = fidelity().assertFaithful("/it/fidelity/idempotent/header-then-locale",
+				"/it/fidelity/plain/header-then-locale");
+		assertThat(first.headers().allValues("Content-Language")).hasSize(1);
+	}
+
+	@Test
 	void spec8_jsonAnswerIsReplayedFaithfully() {
 		fidelity().assertFaithful("/it/fidelity/idempotent/large-json", "/it/fidelity/plain/large-json");
 	}
