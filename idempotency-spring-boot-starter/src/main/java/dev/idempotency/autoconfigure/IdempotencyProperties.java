@@ -302,6 +302,8 @@ public class IdempotencyProperties {
 		 */
 		private Duration durableTimeout = Duration.ofSeconds(1);
 
+		private final InMemory inMemory = new InMemory();
+
 		public StoreType getType() {
 			return this.type;
 		}
@@ -332,6 +334,45 @@ public class IdempotencyProperties {
 
 		public void setDurableTimeout(Duration durableTimeout) {
 			this.durableTimeout = durableTimeout;
+		}
+
+		public InMemory getInMemory() {
+			return this.inMemory;
+		}
+
+	}
+
+	/** Bounds of the in-memory store. */
+	public static class InMemory {
+
+		/**
+		 * Most records the in-memory store holds (in progress, completed, and waiting one-time tokens). At
+		 * the bound the oldest completed record is evicted; when none is left, new claims fail as a store
+		 * failure (503 unless on-store-failure=proceed).
+		 */
+		private int maxRecords = 10_000;
+
+		/**
+		 * Most bytes of completed answers (bodies and stored headers) the in-memory store holds. At the
+		 * bound the oldest completed records are evicted; an answer larger than this on its own is kept
+		 * without its body, as not replayable.
+		 */
+		private DataSize maxBytes = DataSize.ofMegabytes(32);
+
+		public int getMaxRecords() {
+			return this.maxRecords;
+		}
+
+		public void setMaxRecords(int maxRecords) {
+			this.maxRecords = maxRecords;
+		}
+
+		public DataSize getMaxBytes() {
+			return this.maxBytes;
+		}
+
+		public void setMaxBytes(DataSize maxBytes) {
+			this.maxBytes = maxBytes;
 		}
 
 	}

@@ -24,9 +24,11 @@ class InMemoryStoreConfiguration {
 			throw new IllegalStateException("idempotency.store.type=redis, but no Redis connection factory is"
 					+ " configured: add spring-boot-starter-data-redis and spring.data.redis.* settings");
 		}
-		logger.info("Idempotency store: in-memory (this instance only; records are lost on restart)."
+		IdempotencyProperties.InMemory bounds = properties.getStore().getInMemory();
+		logger.info("Idempotency store: in-memory (this instance only; records are lost on restart; at most "
+				+ bounds.getMaxRecords() + " records and " + bounds.getMaxBytes() + " of answers)."
 				+ " Configure Redis (spring.data.redis.*) to share records between instances.");
-		return new InMemoryIdempotencyStore();
+		return new InMemoryIdempotencyStore(bounds.getMaxRecords(), bounds.getMaxBytes().toBytes());
 	}
 
 }

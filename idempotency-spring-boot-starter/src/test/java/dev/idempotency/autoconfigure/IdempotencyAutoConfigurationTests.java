@@ -66,7 +66,8 @@ class IdempotencyAutoConfigurationTests {
 			"idempotency.on-store-failure", "idempotency.on-server-error", "idempotency.max-request-body",
 			"idempotency.max-response-body", "idempotency.replayed-headers", "idempotency.fingerprinted-headers",
 			"idempotency.filter-order", "idempotency.store.type", "idempotency.store.timeout",
-			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout", "idempotency.tokens.enabled",
+			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout",
+			"idempotency.store.in-memory.max-records", "idempotency.store.in-memory.max-bytes", "idempotency.tokens.enabled",
 			"idempotency.tokens.path", "idempotency.tokens.ttl");
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
@@ -147,6 +148,34 @@ class IdempotencyAutoConfigurationTests {
 				assertThat(context.getStartupFailure()).rootCause()
 					.hasMessageContaining("idempotency.store.type=redis");
 			});
+	}
+
+	@Test
+	void spec5_inMemoryStoreBoundsBindAndReachTheStore() {
+		this.contextRunner
+			.withPropertyValues("idempotency.store.in-memory.max-records=1234", "idempotency.store.in-memory.max-bytes=5MB")
+			.run((context) -> {
+				InMemoryIdempotencyStore store = context.getBean(InMemoryIdempotencyStore.class);
+				assertThat(store.maxRecords()).isEqualTo(1234);
+				assertThat(store.maxBytes()).isEqualTo(5L * 1024 * 1024);
+			});
+	}
+
+	@Test
+	void spec5_inMemoryStoreBoundsDefaultToTheStoreDefaults() {
+		this.contextRunner.run((context) -> {
+			InMemoryIdempotencyStore store = context.getBean(InMemoryIdempotencyStore.class);
+			assertThat(store.maxRecords()).isEqualTo(InMemoryIdempotencyStore.DEFAULT_MAX_RECORDS);
+			assertThat(store.maxBytes()).isEqualTo(InMemoryIdempotencyStore.DEFAULT_MAX_BYTES);
+		});
+	}
+
+	@Test
+	void spec5_inMemoryStoreWithoutRoomForARecordFailsAtStartUp() {
+		this.contextRunner.withPropertyValues("idempotency.store.in-memory.max-records=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("maxRecords must be positive");
+		});
 	}
 
 	@Test
