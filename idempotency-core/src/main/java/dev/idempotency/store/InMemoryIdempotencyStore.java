@@ -31,7 +31,7 @@ import org.springframework.util.Assert;
  */
 public class InMemoryIdempotencyStore implements IdempotencyStore {
 
-	/** Default bound on the number of entries: about 10 MB of bookkeeping at most. */
+	/** Default bound on the number of entries: about 0.6 KB of bookkeeping each, 7 MB in all. */
 	public static final int DEFAULT_MAX_RECORDS = 10_000;
 
 	/** Default bound on the bytes of the completed answers held: 32 MiB. */
