@@ -14,9 +14,6 @@ import java.util.function.LongSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.util.Assert;
-
 /**
  * A store in this JVM's memory, with the same semantics as the Redis store — atomic claims, owner checks,
  * lease and retention expiry, one-time tokens — for single-instance applications and tests. Records do not
@@ -50,9 +47,7 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 	/** Completed entries, oldest completion first; an element is stale once its entry left the map. */
 	private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
 
-	private final AtomicInteger records = new AtomicInteger();
-
-	private final AtomicLong bytes = new AtomicLong();
+	private final InMemoryBounds bounds;
 
 	private final AtomicLong evictions = new AtomicLong();
 
@@ -61,10 +56,6 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 	private final AtomicInteger claimsSinceSweep = new AtomicInteger();
 
 	private final AtomicLong nextFullSweepNanos;
-
-	private final int maxRecords;
-
-	private final long maxBytes;
 
 	private final LongSupplier nanoClock;
 
@@ -85,10 +76,7 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	/** A bounded store reading time from {@code nanoClock} (monotonic nanoseconds), for tests. */
 	public InMemoryIdempotencyStore(int maxRecords, long maxBytes, LongSupplier nanoClock) {
-		Assert.isTrue(maxRecords > 0, "maxRecords must be positive");
-		Assert.isTrue(maxBytes >= 0, "maxBytes must not be negative");
-		this.maxRecords = maxRecords;
-		this.maxBytes = maxBytes;
+		this.bounds = new InMemoryBounds(maxRecords, maxBytes);
 		this.nanoClock = nanoClock;
 		this.nextFullSweepNanos = new AtomicLong(nanoClock.getAsLong());
 	}
@@ -165,10 +153,10 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
-		CompletedRecord kept = (weigh(record) > this.maxBytes) ? withoutBody(record) : record;
+		CompletedRecord kept = this.bounds.fits(record) ? record : withoutBody(record);
 		while (true) {
 			CompletedRecord completed = kept;
-			long weight = weigh(completed);
+			long weight = InMemoryBounds.weigh(completed);
 			Result result = replaceIfOwned(recordId, ownerToken, (current, now) -> new Entry(completed, null,
 					now + retention.toNanos(), NO_TOKEN, weight));
 			if (result != Result.FULL) {
@@ -213,12 +201,12 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	/** The number of entries held (records and waiting tokens), expired ones not yet swept included. */
 	public int size() {
-		return this.records.get();
+		return this.bounds.records();
 	}
 
 	/** The bytes of the completed answers held: body bytes plus the characters of their stored headers. */
 	public long bytes() {
-		return this.bytes.get();
+		return this.bounds.bytes();
 	}
 
 	/** How many completed records were evicted before their retention ended to stay within the bounds. */
@@ -227,11 +215,11 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	public int maxRecords() {
-		return this.maxRecords;
+		return this.bounds.maxRecords();
 	}
 
 	public long maxBytes() {
-		return this.maxBytes;
+		return this.bounds.maxBytes();
 	}
 
 	private Result replaceIfOwned(String recordId, String ownerToken, Replacement replacement) {
@@ -262,32 +250,15 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 		return result[0];
 	}
 
-	/**
-	 * Accounts for {@code next} taking the place of {@code current} (absent or expired), unless that
-	 * would pass a bound. Called inside the map's atomic step for the id.
-	 */
+	/** Takes the room for {@code next} in place of {@code current} (absent or expired), unless a bound would pass. */
 	private boolean account(@Nullable Entry current, Entry next) {
-		if (current == null && !increment(this.records, this.maxRecords)) {
-			return false;
-		}
-		long delta = next.weight - ((current != null) ? current.weight : 0);
-		if (delta > 0 && !add(this.bytes, delta, this.maxBytes)) {
-			if (current == null) {
-				this.records.decrementAndGet();
-			}
-			return false;
-		}
-		if (delta < 0) {
-			this.bytes.addAndGet(delta);
-		}
-		return true;
+		return this.bounds.admit(current == null, (current != null) ? current.weight : 0, next.weight);
 	}
 
 	/** Accounts for {@code current} leaving the map; returns {@code null}, the map's "remove". */
 	private @Nullable Entry removed(@Nullable Entry current) {
 		if (current != null) {
-			this.records.decrementAndGet();
-			this.bytes.addAndGet(-current.weight);
+			this.bounds.free(current.weight);
 		}
 		return null;
 	}
@@ -297,9 +268,9 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 		if (evictOldestCompleted() || sweepWhenFull()) {
 			return;
 		}
-		throw new IdempotencyStoreException("The in-memory idempotency store is full: " + this.records.get()
-				+ " requests in progress or tokens waiting, none completed to evict (max-records=" + this.maxRecords
-				+ ")", null);
+		throw new IdempotencyStoreException("The in-memory idempotency store is full: " + this.bounds.records()
+				+ " requests in progress or tokens waiting, none completed to evict (max-records="
+				+ this.bounds.maxRecords() + ")", null);
 	}
 
 	private boolean evictOldestCompleted() {
@@ -330,9 +301,9 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 		if (now - next < 0 || !this.nextFullSweepNanos.compareAndSet(next, now + FULL_SWEEP_INTERVAL_NANOS)) {
 			return false;
 		}
-		int before = this.records.get();
+		int before = this.bounds.records();
 		sweep(now);
-		return this.records.get() < before;
+		return this.bounds.records() < before;
 	}
 
 	private void sweep(long now) {
@@ -347,44 +318,11 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	private void logFirstEviction() {
 		if (this.evictionLogged.compareAndSet(false, true)) {
-			logger.warn("The in-memory idempotency store reached its bound (max-records=" + this.maxRecords
-					+ ", max-bytes=" + this.maxBytes + "): evicting the oldest completed records before their"
+			logger.warn("The in-memory idempotency store reached its bound (max-records=" + this.bounds.maxRecords()
+					+ ", max-bytes=" + this.bounds.maxBytes() + "): evicting the oldest completed records before their"
 					+ " retention ends; a retry with an evicted key runs its handler again. Raise"
 					+ " idempotency.store.in-memory.* or use the Redis store.");
 		}
-	}
-
-	private static boolean increment(AtomicInteger counter, int max) {
-		int current;
-		do {
-			current = counter.get();
-			if (current >= max) {
-				return false;
-			}
-		}
-		while (!counter.compareAndSet(current, current + 1));
-		return true;
-	}
-
-	private static boolean add(AtomicLong counter, long delta, long max) {
-		long current;
-		do {
-			current = counter.get();
-			if (current + delta > max) {
-				return false;
-			}
-		}
-		while (!counter.compareAndSet(current, current + delta));
-		return true;
-	}
-
-	/** What a completed record weighs against {@code maxBytes}: body bytes and header characters. */
-	static long weigh(CompletedRecord record) {
-		long weight = record.body().length;
-		for (CompletedRecord.Header header : record.headers()) {
-			weight += header.name().length() + header.value().length();
-		}
-		return weight;
 	}
 
 	private static CompletedRecord withoutBody(CompletedRecord record) {

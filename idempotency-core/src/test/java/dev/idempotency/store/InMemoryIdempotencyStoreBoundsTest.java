@@ -144,7 +144,7 @@ class InMemoryIdempotencyStoreBoundsTest {
 
 	@Test
 	void spec5_atMaxBytesTheOldestCompletedRecordsAreEvictedUntilTheAnswerFits() {
-		long weight = InMemoryIdempotencyStore.weigh(completed(100));
+		long weight = InMemoryBounds.weigh(completed(100));
 		InMemoryIdempotencyStore store = store(100, 3 * weight);
 		String first = completeNew(store, 100);
 		String second = completeNew(store, 100);
