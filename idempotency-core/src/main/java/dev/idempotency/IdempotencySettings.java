@@ -17,8 +17,8 @@ import org.springframework.util.unit.DataSize;
 public class IdempotencySettings {
 
 	/** Header fields always replayed, before any configured extras (spec §8). */
-	public static final List<String> DEFAULT_REPLAYED_HEADERS = List.of("Content-Type", "Content-Language",
-			"Content-Disposition", "Location", "ETag", "Last-Modified", "Cache-Control", "Link");
+	public static final List<String> DEFAULT_REPLAYED_HEADERS = List.of("Content-Type", "Content-Encoding",
+			"Content-Language", "Content-Disposition", "Location", "ETag", "Last-Modified", "Cache-Control", "Link");
 
 	/**
 	 * Header fields never replayed, even when configured as extras (spec §8). The CORS fields and

@@ -1,38 +1,84 @@
 package dev.idempotency.store;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
 /**
  * A store in this JVM's memory, with the same semantics as the Redis store — atomic claims, owner checks,
- * lease and retention expiry, one-time tokens — for single-instance applications and tests. Records do not survive a
- * restart and are not shared between instances. Expired entries are dropped when touched and by a sweep
- * every few thousand claims.
+ * lease and retention expiry, one-time tokens — for single-instance applications and tests. Records do not
+ * survive a restart and are not shared between instances. Expired entries are dropped when touched and by
+ * a sweep every few thousand claims.
+ * <p>The store is bounded: at most {@code maxRecords} entries (records and waiting tokens), and at most
+ * {@code maxBytes} of completed answers (body bytes plus the characters of the stored header names and
+ * values). At a bound, completed records are evicted, the oldest completion first; an in-progress record
+ * or a waiting token is never dropped before its expiry. When only those are left, a claim or token
+ * issue throws {@link IdempotencyStoreException}. An answer larger than {@code maxBytes} on its own is
+ * kept without its body, as not replayable.
  */
 public class InMemoryIdempotencyStore implements IdempotencyStore {
 
+	/** Default bound on the number of entries: about 0.6 KB of bookkeeping each, 7 MB in all. */
+	public static final int DEFAULT_MAX_RECORDS = 10_000;
+
+	/** Default bound on the bytes of the completed answers held: 32 MiB. */
+	public static final long DEFAULT_MAX_BYTES = 32L * 1024 * 1024;
+
+	private static final Log logger = LogFactory.getLog(InMemoryIdempotencyStore.class);
+
 	private static final int SWEEP_EVERY = 4096;
+
+	private static final long FULL_SWEEP_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
 	private static final long NO_TOKEN = Long.MIN_VALUE;
 
 	private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
+	/** Completed entries, oldest completion first; an element is stale once its entry left the map. */
+	private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+
+	private final InMemoryBounds bounds;
+
+	private final AtomicLong evictions = new AtomicLong();
+
+	private final AtomicBoolean evictionLogged = new AtomicBoolean();
+
 	private final AtomicInteger claimsSinceSweep = new AtomicInteger();
+
+	private final AtomicLong nextFullSweepNanos;
 
 	private final LongSupplier nanoClock;
 
+	/** A store with the default bounds. */
 	public InMemoryIdempotencyStore() {
 		this(System::nanoTime);
 	}
 
-	/** A store reading time from {@code nanoClock} (monotonic nanoseconds), for tests. */
+	/** A store with the default bounds reading time from {@code nanoClock} (monotonic nanoseconds), for tests. */
 	public InMemoryIdempotencyStore(LongSupplier nanoClock) {
+		this(DEFAULT_MAX_RECORDS, DEFAULT_MAX_BYTES, nanoClock);
+	}
+
+	/** A store holding at most {@code maxRecords} entries and {@code maxBytes} of completed answers. */
+	public InMemoryIdempotencyStore(int maxRecords, long maxBytes) {
+		this(maxRecords, maxBytes, System::nanoTime);
+	}
+
+	/** A bounded store reading time from {@code nanoClock} (monotonic nanoseconds), for tests. */
+	public InMemoryIdempotencyStore(int maxRecords, long maxBytes, LongSupplier nanoClock) {
+		this.bounds = new InMemoryBounds(maxRecords, maxBytes);
 		this.nanoClock = nanoClock;
+		this.nextFullSweepNanos = new AtomicLong(nanoClock.getAsLong());
 	}
 
 	@Override
@@ -47,8 +93,19 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public void issueToken(String recordId, Duration ttl) {
-		long expiresAt = this.nanoClock.getAsLong() + ttl.toNanos();
-		this.entries.put(recordId, new Entry(null, null, expiresAt, expiresAt));
+		while (true) {
+			long expiresAt = this.nanoClock.getAsLong() + ttl.toNanos();
+			Entry token = new Entry(null, null, expiresAt, expiresAt, 0);
+			boolean[] full = new boolean[1];
+			this.entries.compute(recordId, (id, current) -> {
+				full[0] = !account(current, token);
+				return full[0] ? current : token;
+			});
+			if (!full[0]) {
+				return;
+			}
+			makeRoom();
+		}
 	}
 
 	@Override
@@ -60,50 +117,80 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 			boolean tokenRequired) {
 		if (this.claimsSinceSweep.incrementAndGet() >= SWEEP_EVERY) {
 			this.claimsSinceSweep.set(0);
-			sweep();
+			sweep(this.nanoClock.getAsLong());
 		}
-		long now = this.nanoClock.getAsLong();
-		Entry[] claimed = new Entry[1];
-		Entry winner = this.entries.compute(recordId, (id, current) -> {
-			boolean live = current != null && !current.expiredAt(now);
-			if (live && current.record != null) {
-				return current;
+		while (true) {
+			long now = this.nanoClock.getAsLong();
+			Entry[] claimed = new Entry[1];
+			boolean[] full = new boolean[1];
+			Entry winner = this.entries.compute(recordId, (id, current) -> {
+				boolean live = current != null && !current.expiredAt(now);
+				if (live && current.record != null) {
+					return current;
+				}
+				if (tokenRequired && !live) {
+					return removed(current);
+				}
+				Entry entry = new Entry(record, ownerToken, now + lease.toNanos(),
+						live ? current.tokenExpiresAtNanos : NO_TOKEN, 0);
+				if (!account(current, entry)) {
+					full[0] = true;
+					return current;
+				}
+				claimed[0] = entry;
+				return entry;
+			});
+			if (full[0]) {
+				makeRoom();
+				continue;
 			}
-			if (tokenRequired && !live) {
-				return null;
+			if (winner == null) {
+				return ClaimResult.unknownToken();
 			}
-			claimed[0] = new Entry(record, ownerToken, now + lease.toNanos(), live ? current.tokenExpiresAtNanos : NO_TOKEN);
-			return claimed[0];
-		});
-		if (winner == null) {
-			return ClaimResult.unknownToken();
+			return (winner == claimed[0]) ? ClaimResult.claimed() : ClaimResult.existing(winner.record);
 		}
-		return (winner == claimed[0]) ? ClaimResult.claimed() : ClaimResult.existing(winner.record);
 	}
 
 	@Override
 	public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
-		return replaceIfOwned(recordId, ownerToken,
-				(current, now) -> new Entry(record, null, now + retention.toNanos(), NO_TOKEN));
+		CompletedRecord kept = this.bounds.fits(record) ? record : withoutBody(record);
+		while (true) {
+			CompletedRecord completed = kept;
+			long weight = InMemoryBounds.weigh(completed);
+			Result result = replaceIfOwned(recordId, ownerToken, (current, now) -> new Entry(completed, null,
+					now + retention.toNanos(), NO_TOKEN, weight));
+			if (result != Result.FULL) {
+				return result == Result.OWNED;
+			}
+			if (!evictOldestCompleted()) {
+				kept = withoutBody(record);
+			}
+		}
 	}
 
 	@Override
 	public boolean release(String recordId, String ownerToken) {
 		return replaceIfOwned(recordId, ownerToken, (current, now) -> current.hasToken()
-				? new Entry(null, null, current.tokenExpiresAtNanos, current.tokenExpiresAtNanos) : null);
+				? new Entry(null, null, current.tokenExpiresAtNanos, current.tokenExpiresAtNanos, 0)
+				: null) == Result.OWNED;
 	}
 
 	@Override
 	public boolean extendLease(String recordId, String ownerToken, Duration lease) {
 		return replaceIfOwned(recordId, ownerToken,
 				(current, now) -> new Entry(current.record, ownerToken, now + lease.toNanos(),
-						current.tokenExpiresAtNanos));
+						current.tokenExpiresAtNanos, current.weight)) == Result.OWNED;
 	}
 
 	@Override
 	public boolean delete(String recordId) {
-		Entry removed = this.entries.remove(recordId);
-		return removed != null && removed.record != null && !removed.expiredAt(this.nanoClock.getAsLong());
+		long now = this.nanoClock.getAsLong();
+		boolean[] deleted = new boolean[1];
+		this.entries.computeIfPresent(recordId, (id, current) -> {
+			deleted[0] = current.record != null && !current.expiredAt(now);
+			return removed(current);
+		});
+		return deleted[0];
 	}
 
 	@Override
@@ -112,30 +199,141 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 		return (entry == null || entry.expiredAt(this.nanoClock.getAsLong())) ? null : entry.record;
 	}
 
-	/** The number of entries held, expired ones not yet swept included. */
+	/** The number of entries held (records and waiting tokens), expired ones not yet swept included. */
 	public int size() {
-		return this.entries.size();
+		return this.bounds.records();
 	}
 
-	private boolean replaceIfOwned(String recordId, String ownerToken, Replacement replacement) {
+	/** The bytes of the completed answers held: body bytes plus the characters of their stored headers. */
+	public long bytes() {
+		return this.bounds.bytes();
+	}
+
+	/** How many completed records were evicted before their retention ended to stay within the bounds. */
+	public long evictions() {
+		return this.evictions.get();
+	}
+
+	public int maxRecords() {
+		return this.bounds.maxRecords();
+	}
+
+	public long maxBytes() {
+		return this.bounds.maxBytes();
+	}
+
+	private Result replaceIfOwned(String recordId, String ownerToken, Replacement replacement) {
 		long now = this.nanoClock.getAsLong();
-		boolean[] owned = new boolean[1];
+		Result[] result = { Result.NOT_OWNED };
 		this.entries.computeIfPresent(recordId, (id, current) -> {
 			if (current.expiredAt(now)) {
-				return null;
+				return removed(current);
 			}
 			if (!ownerToken.equals(current.owner)) {
 				return current;
 			}
-			owned[0] = true;
-			return replacement.apply(current, now);
+			Entry next = replacement.apply(current, now);
+			if (next == null) {
+				result[0] = Result.OWNED;
+				return removed(current);
+			}
+			if (!account(current, next)) {
+				result[0] = Result.FULL;
+				return current;
+			}
+			if (next.record instanceof CompletedRecord) {
+				this.completions.add(new Completion(id, next));
+			}
+			result[0] = Result.OWNED;
+			return next;
 		});
-		return owned[0];
+		return result[0];
 	}
 
-	private void sweep() {
+	/** Takes the room for {@code next} in place of {@code current} (absent or expired), unless a bound would pass. */
+	private boolean account(@Nullable Entry current, Entry next) {
+		return this.bounds.admit(current == null, (current != null) ? current.weight : 0, next.weight);
+	}
+
+	/** Accounts for {@code current} leaving the map; returns {@code null}, the map's "remove". */
+	private @Nullable Entry removed(@Nullable Entry current) {
+		if (current != null) {
+			this.bounds.free(current.weight);
+		}
+		return null;
+	}
+
+	/** Frees room for a new entry, or throws when only in-progress records and waiting tokens are left. */
+	private void makeRoom() {
+		if (evictOldestCompleted() || sweepWhenFull()) {
+			return;
+		}
+		throw new IdempotencyStoreException("The in-memory idempotency store is full: " + this.bounds.records()
+				+ " requests in progress or tokens waiting, none completed to evict (max-records="
+				+ this.bounds.maxRecords() + ")", null);
+	}
+
+	private boolean evictOldestCompleted() {
 		long now = this.nanoClock.getAsLong();
-		this.entries.values().removeIf((entry) -> entry.expiredAt(now));
+		Completion oldest;
+		while ((oldest = this.completions.poll()) != null) {
+			Completion completion = oldest;
+			boolean[] evicted = new boolean[1];
+			this.entries.computeIfPresent(completion.recordId, (id, current) -> {
+				evicted[0] = current == completion.entry;
+				return evicted[0] ? removed(current) : current;
+			});
+			if (evicted[0]) {
+				if (!completion.entry.expiredAt(now)) {
+					this.evictions.incrementAndGet();
+					logFirstEviction();
+				}
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Drops expired entries when the store is full, at most once a second. */
+	private boolean sweepWhenFull() {
+		long now = this.nanoClock.getAsLong();
+		long next = this.nextFullSweepNanos.get();
+		if (now - next < 0 || !this.nextFullSweepNanos.compareAndSet(next, now + FULL_SWEEP_INTERVAL_NANOS)) {
+			return false;
+		}
+		int before = this.bounds.records();
+		sweep(now);
+		return this.bounds.records() < before;
+	}
+
+	private void sweep(long now) {
+		for (Map.Entry<String, Entry> entry : this.entries.entrySet()) {
+			if (entry.getValue().expiredAt(now)) {
+				this.entries.computeIfPresent(entry.getKey(),
+						(id, current) -> current.expiredAt(now) ? removed(current) : current);
+			}
+		}
+		this.completions.removeIf((completion) -> this.entries.get(completion.recordId) != completion.entry);
+	}
+
+	private void logFirstEviction() {
+		if (this.evictionLogged.compareAndSet(false, true)) {
+			logger.warn("The in-memory idempotency store reached its bound (max-records=" + this.bounds.maxRecords()
+					+ ", max-bytes=" + this.bounds.maxBytes() + "): evicting the oldest completed records before their"
+					+ " retention ends; a retry with an evicted key runs its handler again. Raise"
+					+ " idempotency.store.in-memory.* or use the Redis store.");
+		}
+	}
+
+	private static CompletedRecord withoutBody(CompletedRecord record) {
+		return new CompletedRecord(record.fingerprint(), record.createdAt(), record.completedAt(), record.status(),
+				List.of(), new byte[0], false);
+	}
+
+	private enum Result {
+
+		OWNED, NOT_OWNED, FULL
+
 	}
 
 	@FunctionalInterface
@@ -145,12 +343,16 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	}
 
+	/** A completed entry in the eviction order. */
+	private record Completion(String recordId, Entry entry) {
+	}
+
 	/**
 	 * A record, a waiting token (no record), or a record claimed with a token, which keeps the token's
-	 * expiry so a release can give the token back.
+	 * expiry so a release can give the token back. {@code weight} counts against {@code maxBytes}.
 	 */
 	private record Entry(@Nullable IdempotencyRecord record, @Nullable String owner, long expiresAtNanos,
-			long tokenExpiresAtNanos) {
+			long tokenExpiresAtNanos, long weight) {
 
 		boolean expiredAt(long now) {
 			return now - this.expiresAtNanos >= 0;

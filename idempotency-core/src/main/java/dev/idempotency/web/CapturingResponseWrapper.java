@@ -4,6 +4,12 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UnsupportedEncodingException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -13,7 +19,9 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.util.FastByteArrayOutputStream;
+import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.web.filter.ShallowEtagHeaderFilter;
 
 /**
@@ -23,6 +31,12 @@ import org.springframework.web.filter.ShallowEtagHeaderFilter;
  * answer becomes not replayable — when the body outgrows the limit or when the handler streams
  * (Spring MVC marks SSE, {@code ResponseBodyEmitter} and {@code StreamingResponseBody} answers with
  * {@link ShallowEtagHeaderFilter#disableContentCaching}). The client always gets the full answer.
+ * <p>{@link #getWriter()} fixes the response's character encoding the way the container's own does
+ * (Servlet spec; Tomcat's {@code Response.getWriter}), so the {@code Content-Type} carries the charset
+ * the text was encoded with, and later charset changes are ignored. The wrapper also remembers what the
+ * container keeps outside its header list — the {@code Content-Language} from {@link #setLocale} — and
+ * the {@code Content-Encoding} the application gave the body it wrote, as opposed to the one the
+ * container adds when it compresses the answer below the filter.
  */
 public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 
@@ -48,6 +62,10 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 	private @Nullable ServletOutputStream outputStream;
 
 	private @Nullable PrintWriter writer;
+
+	private @Nullable Locale locale;
+
+	private final List<String> contentEncodings = new ArrayList<>(1);
 
 	public CapturingResponseWrapper(HttpServletResponse response, HttpServletRequest request, int limit) {
 		super(response);
@@ -81,6 +99,23 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 		return this.buffer.toByteArrayUnsafe();
 	}
 
+	/**
+	 * The {@code Content-Language} values the client receives: the language of the locale set through
+	 * {@link #setLocale}, which Tomcat sends in place of any such header, else the header's own values.
+	 */
+	public Collection<String> contentLanguages() {
+		return (this.locale != null) ? List.of(this.locale.toLanguageTag())
+				: getHeaders(HttpHeaders.CONTENT_LANGUAGE);
+	}
+
+	/**
+	 * The {@code Content-Encoding} values the application set, describing the bytes it wrote: never the
+	 * one the container adds when it compresses the answer itself.
+	 */
+	public List<String> contentEncodings() {
+		return List.copyOf(this.contentEncodings);
+	}
+
 	/** Sends the held-back body, with its {@code Content-Length}, to the real response. */
 	public void copyBodyToResponse() throws IOException {
 		flushWriter();
@@ -109,6 +144,7 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 	public PrintWriter getWriter() throws IOException {
 		if (this.writer == null) {
 			String encoding = getCharacterEncoding();
+			super.setCharacterEncoding(encoding);
 			try {
 				this.writer = new PrintWriter(new OutputStreamWriter(getOutputStream(), encoding));
 			}
@@ -131,6 +167,26 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 	}
 
 	@Override
+	public void setCharacterEncoding(@Nullable String charset) {
+		if (this.writer == null) {
+			super.setCharacterEncoding(charset);
+		}
+	}
+
+	@Override
+	public void setContentType(@Nullable String type) {
+		super.setContentType((this.writer != null && type != null) ? withoutCharset(type) : type);
+	}
+
+	@Override
+	public void setLocale(@Nullable Locale locale) {
+		if (!isCommitted()) {
+			this.locale = locale;
+		}
+		super.setLocale(locale);
+	}
+
+	@Override
 	public void setContentLength(int length) {
 		setContentLengthLong(length);
 	}
@@ -147,6 +203,10 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 
 	@Override
 	public void setHeader(String name, @Nullable String value) {
+		if (HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name) && !isCommitted()) {
+			this.contentEncodings.clear();
+		}
+		addContentEncoding(name, value);
 		if (!holdBackContentLength(name, value)) {
 			super.setHeader(name, value);
 		}
@@ -154,8 +214,31 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 
 	@Override
 	public void addHeader(String name, @Nullable String value) {
+		addContentEncoding(name, value);
 		if (!holdBackContentLength(name, value)) {
 			super.addHeader(name, value);
+		}
+	}
+
+	private void addContentEncoding(String name, @Nullable String value) {
+		if (value != null && HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name) && !isCommitted()) {
+			this.contentEncodings.add(value);
+		}
+	}
+
+	/** A content type set after {@link #getWriter()}: its charset is ignored, as the container does. */
+	private static String withoutCharset(String type) {
+		try {
+			MediaType mediaType = MediaType.parseMediaType(type);
+			if (mediaType.getCharset() == null) {
+				return type;
+			}
+			Map<String, String> parameters = new LinkedHashMap<>(mediaType.getParameters());
+			parameters.keySet().removeIf("charset"::equalsIgnoreCase);
+			return new MediaType(mediaType.getType(), mediaType.getSubtype(), parameters).toString();
+		}
+		catch (InvalidMimeTypeException ex) {
+			return type;
 		}
 	}
 
@@ -207,6 +290,9 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 		super.reset();
 		this.buffer.reset();
 		this.contentLength = null;
+		this.writer = null;
+		this.locale = null;
+		this.contentEncodings.clear();
 	}
 
 	@Override

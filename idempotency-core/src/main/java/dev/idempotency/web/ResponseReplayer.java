@@ -40,8 +40,13 @@ public final class ResponseReplayer {
 		return List.copyOf(this.replayedHeaders);
 	}
 
-	/** The allowlisted headers of a finished response. */
-	public List<CompletedRecord.Header> captureHeaders(HttpServletResponse response) {
+	/**
+	 * The allowlisted headers of a finished response, as the client receives them: {@code Content-Type}
+	 * with the charset the container adds, the {@code Content-Language} of {@code setLocale}, and only
+	 * the {@code Content-Encoding} the application set (the held-back body is the one it wrote, before
+	 * any compression by the container).
+	 */
+	public List<CompletedRecord.Header> captureHeaders(CapturingResponseWrapper response) {
 		List<CompletedRecord.Header> headers = new ArrayList<>(4);
 		for (String name : this.replayedHeaders) {
 			if (name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)) {
@@ -51,18 +56,28 @@ public final class ResponseReplayer {
 				}
 				continue;
 			}
-			for (String value : response.getHeaders(name)) {
+			for (String value : values(response, name)) {
 				headers.add(new CompletedRecord.Header(name, value));
 			}
 		}
 		return headers;
 	}
 
+	private static Collection<String> values(CapturingResponseWrapper response, String name) {
+		if (name.equalsIgnoreCase(HttpHeaders.CONTENT_LANGUAGE)) {
+			return response.contentLanguages();
+		}
+		if (name.equalsIgnoreCase(HttpHeaders.CONTENT_ENCODING)) {
+			return response.contentEncodings();
+		}
+		return response.getHeaders(name);
+	}
+
 	/**
 	 * The allowlisted headers of a response that ended in {@code sendError} whose page was rendered out of
 	 * the filter's sight: the page brings its own {@code Content-Type} and {@code Content-Language}.
 	 */
-	public List<CompletedRecord.Header> captureHeadersOfSentError(HttpServletResponse response) {
+	public List<CompletedRecord.Header> captureHeadersOfSentError(CapturingResponseWrapper response) {
 		List<CompletedRecord.Header> headers = new ArrayList<>(captureHeaders(response));
 		headers.removeIf((header) -> header.name().equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)
 				|| header.name().equalsIgnoreCase(HttpHeaders.CONTENT_LANGUAGE));

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
 import dev.idempotency.IdempotencySettings;
@@ -27,7 +28,8 @@ class ResponseReplayerTest {
 
 	@Test
 	void spec8_onlyAllowlistedHeadersAreCaptured() {
-		MockHttpServletResponse response = new MockHttpServletResponse();
+		CapturingResponseWrapper response = new CapturingResponseWrapper(new MockHttpServletResponse(),
+				new MockHttpServletRequest(), 1024);
 		response.setContentType("application/json");
 		response.addHeader("Set-Cookie", "a=b");
 		response.addHeader("Link", "</a>; rel=next");

@@ -94,9 +94,9 @@ public class IdempotencyProperties {
 	private DataSize maxResponseBody = DataSize.ofMegabytes(1);
 
 	/**
-	 * Response headers replayed in addition to Content-Type, Content-Language, Content-Disposition,
-	 * Location, ETag, Last-Modified, Cache-Control and Link. Set-Cookie, authentication, hop-by-hop, CORS
-	 * (Access-Control-*) and Vary headers are never replayed.
+	 * Response headers replayed in addition to Content-Type, Content-Encoding, Content-Language,
+	 * Content-Disposition, Location, ETag, Last-Modified, Cache-Control and Link. Set-Cookie,
+	 * authentication, hop-by-hop, CORS (Access-Control-*) and Vary headers are never replayed.
 	 */
 	private List<String> replayedHeaders = new ArrayList<>();
 
@@ -309,6 +309,8 @@ public class IdempotencyProperties {
 		 */
 		private Duration retryBudget = Duration.ofMinutes(1);
 
+		private final InMemory inMemory = new InMemory();
+
 		public StoreType getType() {
 			return this.type;
 		}
@@ -347,6 +349,45 @@ public class IdempotencyProperties {
 
 		public void setRetryBudget(Duration retryBudget) {
 			this.retryBudget = retryBudget;
+		}
+
+		public InMemory getInMemory() {
+			return this.inMemory;
+		}
+
+	}
+
+	/** Bounds of the in-memory store. */
+	public static class InMemory {
+
+		/**
+		 * Most records the in-memory store holds (in progress, completed, and waiting one-time tokens). At
+		 * the bound the oldest completed record is evicted; when none is left, new claims fail as a store
+		 * failure (503 unless on-store-failure=proceed).
+		 */
+		private int maxRecords = 10_000;
+
+		/**
+		 * Most bytes of completed answers (bodies and stored headers) the in-memory store holds. At the
+		 * bound the oldest completed records are evicted; an answer larger than this on its own is kept
+		 * without its body, as not replayable.
+		 */
+		private DataSize maxBytes = DataSize.ofMegabytes(32);
+
+		public int getMaxRecords() {
+			return this.maxRecords;
+		}
+
+		public void setMaxRecords(int maxRecords) {
+			this.maxRecords = maxRecords;
+		}
+
+		public DataSize getMaxBytes() {
+			return this.maxBytes;
+		}
+
+		public void setMaxBytes(DataSize maxBytes) {
+			this.maxBytes = maxBytes;
 		}
 
 	}

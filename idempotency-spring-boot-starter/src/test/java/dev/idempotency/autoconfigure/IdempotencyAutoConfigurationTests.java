@@ -3,12 +3,15 @@ package dev.idempotency.autoconfigure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import com.jayway.jsonpath.JsonPath;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +48,7 @@ import dev.idempotency.handler.HandlerMappingIdempotentHandlerResolver;
 import dev.idempotency.handler.IdempotentHandlerResolver;
 import dev.idempotency.key.RecordIds;
 import dev.idempotency.scope.IdempotencyScopeResolver;
+import dev.idempotency.store.CompletedRecord;
 import dev.idempotency.store.InMemoryIdempotencyStore;
 import dev.idempotency.store.IdempotencyStore;
 import dev.idempotency.store.InProgressRecord;
@@ -67,7 +71,7 @@ class IdempotencyAutoConfigurationTests {
 			"idempotency.max-response-body", "idempotency.replayed-headers", "idempotency.fingerprinted-headers",
 			"idempotency.filter-order", "idempotency.store.type", "idempotency.store.timeout",
 			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout", "idempotency.store.retry-budget",
-			"idempotency.tokens.enabled",
+			"idempotency.store.in-memory.max-records", "idempotency.store.in-memory.max-bytes", "idempotency.tokens.enabled",
 			"idempotency.tokens.path", "idempotency.tokens.ttl");
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
@@ -148,6 +152,51 @@ class IdempotencyAutoConfigurationTests {
 				assertThat(context.getStartupFailure()).rootCause()
 					.hasMessageContaining("idempotency.store.type=redis");
 			});
+	}
+
+	@Test
+	void spec5_inMemoryStoreBoundsBindAndReachTheStore() {
+		this.contextRunner
+			.withPropertyValues("idempotency.store.in-memory.max-records=1234", "idempotency.store.in-memory.max-bytes=5MB")
+			.run((context) -> {
+				InMemoryIdempotencyStore store = context.getBean(InMemoryIdempotencyStore.class);
+				assertThat(store.maxRecords()).isEqualTo(1234);
+				assertThat(store.maxBytes()).isEqualTo(5L * 1024 * 1024);
+			});
+	}
+
+	@Test
+	void spec5_inMemoryStoreBoundsDefaultToTheStoreDefaults() {
+		this.contextRunner.run((context) -> {
+			InMemoryIdempotencyStore store = context.getBean(InMemoryIdempotencyStore.class);
+			assertThat(store.maxRecords()).isEqualTo(InMemoryIdempotencyStore.DEFAULT_MAX_RECORDS);
+			assertThat(store.maxBytes()).isEqualTo(InMemoryIdempotencyStore.DEFAULT_MAX_BYTES);
+		});
+	}
+
+	@Test
+	void inMemoryStoreFillAndEvictionsAreMeters() {
+		this.contextRunner.withPropertyValues("idempotency.store.in-memory.max-records=1").run((context) -> {
+			InMemoryIdempotencyStore store = context.getBean(InMemoryIdempotencyStore.class);
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean("idempotencyInMemoryStoreMetrics", MeterBinder.class).bindTo(registry);
+			for (String id : List.of("a", "b")) {
+				store.claim(id, new InProgressRecord("v1:fp", Instant.EPOCH), "owner", Duration.ofMinutes(1));
+				store.complete(id, "owner", new CompletedRecord("v1:fp", Instant.EPOCH, Instant.EPOCH, 200, List.of(),
+						new byte[10], true), Duration.ofHours(1));
+			}
+			assertThat(registry.get("idempotency.store.in-memory.records").gauge().value()).isEqualTo(1);
+			assertThat(registry.get("idempotency.store.in-memory.bytes").gauge().value()).isEqualTo(10);
+			assertThat(registry.get("idempotency.store.in-memory.evictions").functionCounter().count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void spec5_inMemoryStoreWithoutRoomForARecordFailsAtStartUp() {
+		this.contextRunner.withPropertyValues("idempotency.store.in-memory.max-records=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("maxRecords must be positive");
+		});
 	}
 
 	@Test
