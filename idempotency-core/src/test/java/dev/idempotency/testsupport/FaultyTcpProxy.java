@@ -40,7 +40,9 @@ public final class FaultyTcpProxy implements AutoCloseable {
 
 	private volatile long cutUntilNanos = System.nanoTime();
 
-	private volatile long delayNanos;
+	private volatile long requestDelayNanos;
+
+	private volatile long replyDelayNanos;
 
 	private volatile boolean closed;
 
@@ -81,6 +83,17 @@ public final class FaultyTcpProxy implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Like {@link #cut(Duration)}, but ends the open connections in order (FIN, as a server that closes its
+	 * connections does) instead of resetting them; new connections are still reset during the outage.
+	 */
+	public void close(Duration outage) {
+		this.cutUntilNanos = System.nanoTime() + outage.toNanos();
+		for (Connection connection : this.connections) {
+			connection.close();
+		}
+	}
+
 	/** Ends an outage started by {@link #cut(Duration)} early. */
 	public void restore() {
 		this.cutUntilNanos = System.nanoTime();
@@ -93,7 +106,16 @@ public final class FaultyTcpProxy implements AutoCloseable {
 
 	/** Holds back every chunk forwarded from now on by {@code latency} ({@link Duration#ZERO} to stop). */
 	public void delay(Duration latency) {
-		this.delayNanos = latency.toNanos();
+		delay(latency, latency);
+	}
+
+	/**
+	 * Holds back chunks sent to the server by {@code requests} and chunks sent back by {@code replies}: with
+	 * requests undelayed and replies delayed, a command has run on the server while its reply is still held.
+	 */
+	public void delay(Duration requests, Duration replies) {
+		this.requestDelayNanos = requests.toNanos();
+		this.replyDelayNanos = replies.toNanos();
 	}
 
 	/** How many connections the proxy accepted, the ones it reset at once included. */
@@ -191,18 +213,19 @@ public final class FaultyTcpProxy implements AutoCloseable {
 
 		void start() {
 			String name = "faulty-proxy-" + this.client.getPort();
-			pump(name + "-up", this.client, this.upstream);
-			pump(name + "-down", this.upstream, this.client);
+			pump(name + "-up", this.client, this.upstream, true);
+			pump(name + "-down", this.upstream, this.client, false);
 		}
 
-		private void pump(String name, Socket from, Socket to) {
+		private void pump(String name, Socket from, Socket to, boolean requests) {
 			BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
 			FaultyTcpProxy.start(name + "-read", () -> {
 				byte[] buffer = new byte[BUFFER_SIZE];
 				try (InputStream in = from.getInputStream()) {
 					int read;
 					while ((read = in.read(buffer)) >= 0) {
-						queue.put(new Chunk(Arrays.copyOf(buffer, read), System.nanoTime() + FaultyTcpProxy.this.delayNanos));
+						queue.put(new Chunk(Arrays.copyOf(buffer, read), System.nanoTime() + (requests
+								? FaultyTcpProxy.this.requestDelayNanos : FaultyTcpProxy.this.replyDelayNanos)));
 					}
 				}
 				catch (IOException | InterruptedException ex) {
@@ -244,7 +267,7 @@ public final class FaultyTcpProxy implements AutoCloseable {
 			resetQuietly(this.upstream);
 		}
 
-		private void close() {
+		void close() {
 			this.done = true;
 			FaultyTcpProxy.this.connections.remove(this);
 			try {
