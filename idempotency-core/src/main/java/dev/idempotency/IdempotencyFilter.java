@@ -366,7 +366,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 				replayable);
 		execution.finished = true;
 		try {
-			if (timed("complete", () -> this.store.complete(execution.recordId, execution.owner, record, execution.retention))) {
+			if (timed("complete", () -> this.store.complete(execution.recordId, execution.owner, record, execution.retention)).isStored()) {
 				this.observer.onOutcome(IdempotencyOutcome.EXECUTED);
 			}
 			else {

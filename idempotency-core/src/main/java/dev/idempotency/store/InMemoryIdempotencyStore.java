@@ -48,7 +48,7 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 	@Override
 	public void issueToken(String recordId, Duration ttl) {
 		long expiresAt = this.nanoClock.getAsLong() + ttl.toNanos();
-		this.entries.put(recordId, new Entry(null, null, expiresAt, expiresAt));
+		this.entries.put(recordId, new Entry(null, null, null, expiresAt, expiresAt));
 	}
 
 	@Override
@@ -67,12 +67,16 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 		Entry winner = this.entries.compute(recordId, (id, current) -> {
 			boolean live = current != null && !current.expiredAt(now);
 			if (live && current.record != null) {
+				if (current.record instanceof InProgressRecord && ownerToken.equals(current.owner)) {
+					claimed[0] = current;
+				}
 				return current;
 			}
 			if (tokenRequired && !live) {
 				return null;
 			}
-			claimed[0] = new Entry(record, ownerToken, now + lease.toNanos(), live ? current.tokenExpiresAtNanos : NO_TOKEN);
+			claimed[0] = new Entry(record, ownerToken, null, now + lease.toNanos(),
+					live ? current.tokenExpiresAtNanos : NO_TOKEN);
 			return claimed[0];
 		});
 		if (winner == null) {
@@ -82,21 +86,49 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
-	public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
-		return replaceIfOwned(recordId, ownerToken,
-				(current, now) -> new Entry(record, null, now + retention.toNanos(), NO_TOKEN));
+	public CompletionResult complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
+		long now = this.nanoClock.getAsLong();
+		CompletionResult[] result = { CompletionResult.LEASE_TAKEN_OVER };
+		this.entries.compute(recordId, (id, current) -> {
+			boolean gone = current == null || current.expiredAt(now) || current.record == null;
+			if (!gone && ownerToken.equals(current.completedBy)) {
+				result[0] = CompletionResult.STORED;
+				return current;
+			}
+			if (!gone && !ownerToken.equals(current.owner)) {
+				return current;
+			}
+			result[0] = gone ? CompletionResult.STORED_AFTER_LEASE_EXPIRED : CompletionResult.STORED;
+			return new Entry(record, null, ownerToken, now + retention.toNanos(), NO_TOKEN);
+		});
+		return result[0];
 	}
 
 	@Override
 	public boolean release(String recordId, String ownerToken) {
-		return replaceIfOwned(recordId, ownerToken, (current, now) -> current.hasToken()
-				? new Entry(null, null, current.tokenExpiresAtNanos, current.tokenExpiresAtNanos) : null);
+		long now = this.nanoClock.getAsLong();
+		boolean[] released = { true };
+		this.entries.compute(recordId, (id, current) -> {
+			if (current == null || current.expiredAt(now)) {
+				return null;
+			}
+			if (current.record == null) {
+				return current;
+			}
+			if (!ownerToken.equals(current.owner)) {
+				released[0] = false;
+				return current;
+			}
+			return current.hasToken()
+					? new Entry(null, null, null, current.tokenExpiresAtNanos, current.tokenExpiresAtNanos) : null;
+		});
+		return released[0];
 	}
 
 	@Override
 	public boolean extendLease(String recordId, String ownerToken, Duration lease) {
 		return replaceIfOwned(recordId, ownerToken,
-				(current, now) -> new Entry(current.record, ownerToken, now + lease.toNanos(),
+				(current, now) -> new Entry(current.record, ownerToken, null, now + lease.toNanos(),
 						current.tokenExpiresAtNanos));
 	}
 
@@ -147,10 +179,11 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	/**
 	 * A record, a waiting token (no record), or a record claimed with a token, which keeps the token's
-	 * expiry so a release can give the token back.
+	 * expiry so a release can give the token back. An in-progress record has its {@code owner}, a
+	 * completed one the owner that completed it ({@code completedBy}), so a completion sent again is known.
 	 */
-	private record Entry(@Nullable IdempotencyRecord record, @Nullable String owner, long expiresAtNanos,
-			long tokenExpiresAtNanos) {
+	private record Entry(@Nullable IdempotencyRecord record, @Nullable String owner, @Nullable String completedBy,
+			long expiresAtNanos, long tokenExpiresAtNanos) {
 
 		boolean expiredAt(long now) {
 			return now - this.expiresAtNanos >= 0;

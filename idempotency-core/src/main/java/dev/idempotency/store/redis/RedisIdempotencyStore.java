@@ -34,6 +34,7 @@ import org.springframework.util.Assert;
 import dev.idempotency.key.RecordIds;
 import dev.idempotency.store.ClaimResult;
 import dev.idempotency.store.CompletedRecord;
+import dev.idempotency.store.CompletionResult;
 import dev.idempotency.store.IdempotencyRecord;
 import dev.idempotency.store.IdempotencyStore;
 import dev.idempotency.store.IdempotencyStoreException;
@@ -216,12 +217,12 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
-	public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
+	public CompletionResult complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
 		if (this.durableReplicas > 0) {
-			return completeDurably(recordId, ownerToken, record, retention);
+			return completeDurably(recordId, ownerToken, record, retention) ? CompletionResult.STORED : CompletionResult.LEASE_TAKEN_OVER;
 		}
 		return isOne(script("complete", COMPLETE, ScriptOutputType.INTEGER, redisKey(recordId), ascii(ownerToken),
-				RecordCodec.encode(record), millis(retention)));
+				RecordCodec.encode(record), millis(retention))) ? CompletionResult.STORED : CompletionResult.LEASE_TAKEN_OVER;
 	}
 
 	/**
