@@ -53,12 +53,16 @@ import dev.idempotency.store.RecordCodec;
 public class RedisIdempotencyStore implements IdempotencyStore {
 
 	/**
-	 * Returns the existing record, or creates the in-progress one with its owner and lease. KEYS[1] record
-	 * key; ARGV[1] owner token, ARGV[2] encoded record, ARGV[3] lease in ms.
+	 * Returns the existing record, or creates the in-progress one with its owner and lease; nothing when
+	 * the record exists and is in progress for this very owner (a claim sent again). KEYS[1] record key;
+	 * ARGV[1] owner token, ARGV[2] encoded record, ARGV[3] lease in ms.
 	 */
 	static final RedisScript<byte[]> CLAIM = RedisScript.of("""
-			local existing = redis.call('HGET', KEYS[1], 'r')
-			if existing then return existing end
+			local found = redis.call('HMGET', KEYS[1], 'r', 'o')
+			if found[1] then
+				if found[2] == ARGV[1] then return false end
+				return found[1]
+			end
 			redis.call('HSET', KEYS[1], 'o', ARGV[1], 'r', ARGV[2])
 			redis.call('PEXPIRE', KEYS[1], ARGV[3])
 			return false
@@ -70,8 +74,11 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	 * (an encoded record is never empty). Same keys and arguments as {@link #CLAIM}.
 	 */
 	static final RedisScript<byte[]> CLAIM_TOKEN = RedisScript.of("""
-			local existing = redis.call('HGET', KEYS[1], 'r')
-			if existing then return existing end
+			local found = redis.call('HMGET', KEYS[1], 'r', 'o')
+			if found[1] then
+				if found[2] == ARGV[1] then return false end
+				return found[1]
+			end
 			if redis.call('HEXISTS', KEYS[1], 't') == 0 then return '' end
 			redis.call('HSET', KEYS[1], 'o', ARGV[1], 'r', ARGV[2])
 			redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -88,27 +95,41 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 			""", Long.class);
 
 	/**
-	 * Replaces the owner's record with the completed one and its retention TTL; a consumed token goes with
-	 * the in-progress state. ARGV[1] owner token, ARGV[2] encoded record, ARGV[3] retention in ms.
+	 * Replaces the owner's record with the completed one, which keeps the completing owner (field
+	 * {@code c}), and its retention TTL; a consumed token goes with the in-progress state. Where no record
+	 * is left, stores the completed one all the same. Answers 1 when stored over the owner's record or
+	 * stored already by this owner (then changing nothing), 2 when stored where no record was, 0 when
+	 * another owner holds or completed the record. ARGV[1] owner token, ARGV[2] encoded record, ARGV[3]
+	 * retention in ms.
 	 */
 	static final RedisScript<Long> COMPLETE = RedisScript.of("""
-			if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then return 0 end
+			local found = redis.call('HMGET', KEYS[1], 'r', 'o', 'c')
+			if found[1] then
+				if found[3] == ARGV[1] then return 1 end
+				if found[2] ~= ARGV[1] then return 0 end
+			end
 			redis.call('HDEL', KEYS[1], 'o', 't')
-			redis.call('HSET', KEYS[1], 'r', ARGV[2])
+			redis.call('HSET', KEYS[1], 'r', ARGV[2], 'c', ARGV[1])
 			redis.call('PEXPIRE', KEYS[1], ARGV[3])
-			return 1
+			if found[1] then return 1 end
+			return 2
 			""", Long.class);
 
 	/**
 	 * Deletes the owner's record, or, for a record claimed with a token, gives the token back until its own
-	 * expiry (at once gone if that has passed). ARGV[1] owner token.
+	 * expiry (at once gone if that has passed). Where no record is left (released already, expired) it
+	 * changes nothing and answers 1. ARGV[1] owner token.
 	 */
 	static final RedisScript<Long> RELEASE = RedisScript.of("""
-			if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then return 0 end
-			local token = redis.call('HGET', KEYS[1], 't')
-			if not token then return redis.call('DEL', KEYS[1]) end
+			local found = redis.call('HMGET', KEYS[1], 'r', 'o', 't')
+			if not found[1] then return 1 end
+			if found[2] ~= ARGV[1] then return 0 end
+			if not found[3] then
+				redis.call('DEL', KEYS[1])
+				return 1
+			end
 			redis.call('HDEL', KEYS[1], 'o', 'r')
-			redis.call('PEXPIREAT', KEYS[1], token)
+			redis.call('PEXPIREAT', KEYS[1], found[3])
 			return 1
 			""", Long.class);
 
@@ -219,10 +240,17 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	@Override
 	public CompletionResult complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
 		if (this.durableReplicas > 0) {
-			return completeDurably(recordId, ownerToken, record, retention) ? CompletionResult.STORED : CompletionResult.LEASE_TAKEN_OVER;
+			return completeDurably(recordId, ownerToken, record, retention);
 		}
-		return isOne(script("complete", COMPLETE, ScriptOutputType.INTEGER, redisKey(recordId), ascii(ownerToken),
-				RecordCodec.encode(record), millis(retention))) ? CompletionResult.STORED : CompletionResult.LEASE_TAKEN_OVER;
+		return completionResult(script("complete", COMPLETE, ScriptOutputType.INTEGER, redisKey(recordId),
+				ascii(ownerToken), RecordCodec.encode(record), millis(retention)));
+	}
+
+	private static CompletionResult completionResult(@Nullable Long reply) {
+		if (reply == null || reply == 0L) {
+			return CompletionResult.LEASE_TAKEN_OVER;
+		}
+		return (reply == 1L) ? CompletionResult.STORED : CompletionResult.STORED_AFTER_LEASE_EXPIRED;
 	}
 
 	/**
@@ -271,7 +299,8 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	 * The completion script and {@code WAIT}, on one connection (Lettuce's shared one): {@code WAIT} counts
 	 * the writes of the connection it is sent on. Runs off the caller's thread so the timeout bounds it.
 	 */
-	private boolean completeDurably(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
+	private CompletionResult completeDurably(String recordId, String ownerToken, CompletedRecord record,
+			Duration retention) {
 		byte[][] keyAndArgs = { redisKey(recordId), ascii(ownerToken), RecordCodec.encode(record), millis(retention) };
 		long[] reply;
 		try {
@@ -279,19 +308,20 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 				RedisClusterAsyncCommands<byte[], byte[]> commands = nativeCommands(connection);
 				Long completed = evalSha(commands, COMPLETE, ScriptOutputType.INTEGER, new byte[][] { keyAndArgs[0] },
 						java.util.Arrays.copyOfRange(keyAndArgs, 1, keyAndArgs.length), this.timeout);
-				if (completed == null || completed != 1L) {
+				if (!completionResult(completed).isStored()) {
 					return new long[] { 0, 0 };
 				}
 				Long acknowledged = await(commands.waitForReplication(this.durableReplicas, this.durableTimeout.toMillis()),
 						this.timeout.plus(this.durableTimeout));
-				return new long[] { 1, (acknowledged != null) ? acknowledged : -1 };
+				return new long[] { completed, (acknowledged != null) ? acknowledged : -1 };
 			})).subscribeOn(Schedulers.boundedElastic()).block(this.timeout.plus(this.durableTimeout));
 		}
 		catch (RuntimeException ex) {
 			throw new IdempotencyStoreException("Redis complete failed: " + ex.getMessage(), ex);
 		}
-		if (reply == null || reply[0] != 1L) {
-			return false;
+		CompletionResult result = completionResult((reply != null) ? reply[0] : null);
+		if (!result.isStored()) {
+			return result;
 		}
 		if (reply[1] < this.durableReplicas) {
 			this.unreplicatedCompletions.incrementAndGet();
@@ -299,7 +329,7 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 					+ this.durableReplicas + " replicas within " + this.durableTimeout
 					+ "; the answer is sent, but a failover now could lose the record");
 		}
-		return true;
+		return result;
 	}
 
 	private static <T> @Nullable T evalSha(RedisClusterAsyncCommands<byte[], byte[]> commands, RedisScript<?> script,

@@ -89,7 +89,8 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContractTests {
 			.isTrue();
 		assertThat(pttl(id)).isLessThanOrEqualTo(30_000);
 		assertThat(this.redisStore.complete(id, owner, completed(now(), "v1:fp"), Duration.ofMinutes(5))).isEqualTo(CompletionResult.STORED);
-		assertThat(RedisTestServer.get().command("HKEYS", key)).isEqualTo("r");
+		assertThat(RedisTestServer.get().command("HKEYS", key).split("\n")).containsExactlyInAnyOrder("r", "c");
+		assertThat(RedisTestServer.get().command("HGET", key, "c")).as("the completing owner").isEqualTo(owner);
 	}
 
 	@Test
@@ -174,6 +175,11 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContractTests {
 		assertThat(this.redisStore.find(id)).isEqualTo(expected);
 		ClaimResult retry = this.redisStore.claim(id, inProgress("v1:abc"), newOwner(), LONG_LEASE);
 		assertThat(retry.existing()).isEqualTo(expected);
+		// Written before completed records kept their owner (field c): no completion is taken for a resend.
+		assertThat(this.redisStore.complete(id, newOwner(), completed(now(), "v1:abc"), LONG_RETENTION))
+			.isEqualTo(CompletionResult.LEASE_TAKEN_OVER);
+		assertThat(this.redisStore.release(id, newOwner())).isFalse();
+		assertThat(this.redisStore.find(id)).isEqualTo(expected);
 	}
 
 	@Test
