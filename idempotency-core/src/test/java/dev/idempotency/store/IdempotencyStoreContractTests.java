@@ -418,7 +418,8 @@ public abstract class IdempotencyStoreContractTests {
 		String doneOwner = newOwner();
 		InProgressRecord claimed = inProgress("v1:fp");
 		assertThat(this.store.claim(done, claimed, doneOwner, LONG_LEASE).isClaimed()).isTrue();
-		assertThat(this.store.complete(done, doneOwner, completed(claimed.createdAt(), "v1:fp"), LONG_RETENTION)).isEqualTo(CompletionResult.STORED);
+		assertThat(this.store.complete(done, doneOwner, completed(claimed.createdAt(), "v1:fp"), LONG_RETENTION))
+			.isEqualTo(CompletionResult.STORED);
 
 		assertThat(this.store.delete(inFlight)).isTrue();
 		assertThat(this.store.delete(done)).isTrue();
@@ -503,7 +504,8 @@ public abstract class IdempotencyStoreContractTests {
 		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
 		CompletedRecord completed = completed(claimed.createdAt(), "v1:fp-retention");
 
-		assertThat(this.store.complete(id, owner, completed, Duration.ofMillis(200))).isEqualTo(CompletionResult.STORED);
+		assertThat(this.store.complete(id, owner, completed, Duration.ofMillis(200)))
+			.isEqualTo(CompletionResult.STORED);
 
 		awaitGone(id);
 		assertThat(this.store.find(id)).isNull();
@@ -601,7 +603,8 @@ public abstract class IdempotencyStoreContractTests {
 		assertThat(this.store.find(id)).isNull();
 		String retryOwner = newOwner();
 		assertThat(this.store.claimToken(id, inProgress("v1:fp"), retryOwner, LONG_LEASE).isClaimed()).isTrue();
-		assertThat(this.store.complete(id, retryOwner, completed(now(), "v1:fp"), LONG_RETENTION)).isEqualTo(CompletionResult.STORED);
+		assertThat(this.store.complete(id, retryOwner, completed(now(), "v1:fp"), LONG_RETENTION))
+			.isEqualTo(CompletionResult.STORED);
 	}
 
 	@Test

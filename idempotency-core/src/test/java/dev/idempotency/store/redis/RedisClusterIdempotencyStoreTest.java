@@ -152,8 +152,10 @@ class RedisClusterIdempotencyStoreTest extends IdempotencyStoreContractTests {
 			assertThat(this.redisStore.extendLease(completedId, owner, Duration.ofSeconds(40))).isTrue();
 			assertThat(pttl(port, completedKey)).isGreaterThan(5_000).isLessThanOrEqualTo(40_000);
 			CompletedRecord completed = completed(claimed.createdAt(), "v1:on-" + port);
-			assertThat(this.redisStore.complete(completedId, newOwner(), completed, LONG_RETENTION)).isEqualTo(CompletionResult.LEASE_TAKEN_OVER);
-			assertThat(this.redisStore.complete(completedId, owner, completed, Duration.ofSeconds(45))).isEqualTo(CompletionResult.STORED);
+			assertThat(this.redisStore.complete(completedId, newOwner(), completed, LONG_RETENTION))
+				.isEqualTo(CompletionResult.LEASE_TAKEN_OVER);
+			assertThat(this.redisStore.complete(completedId, owner, completed, Duration.ofSeconds(45)))
+				.isEqualTo(CompletionResult.STORED);
 			assertThat(cluster.command(port, "HEXISTS", completedKey, "o")).isEqualTo("0");
 			assertThat(cluster.command(port, "HGET", completedKey, "r")).contains("\"state\":\"COMPLETED\"");
 			assertThat(pttl(port, completedKey)).isGreaterThan(40_000).isLessThanOrEqualTo(45_000);

@@ -88,7 +88,8 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContractTests {
 		assertThat(this.redisStore.claimToken(id, inProgress("v1:fp"), owner, Duration.ofSeconds(30)).isClaimed())
 			.isTrue();
 		assertThat(pttl(id)).isLessThanOrEqualTo(30_000);
-		assertThat(this.redisStore.complete(id, owner, completed(now(), "v1:fp"), Duration.ofMinutes(5))).isEqualTo(CompletionResult.STORED);
+		assertThat(this.redisStore.complete(id, owner, completed(now(), "v1:fp"), Duration.ofMinutes(5)))
+			.isEqualTo(CompletionResult.STORED);
 		assertThat(RedisTestServer.get().command("HKEYS", key).split("\n")).containsExactlyInAnyOrder("r", "c");
 		assertThat(RedisTestServer.get().command("HGET", key, "c")).as("the completing owner").isEqualTo(owner);
 	}
@@ -113,7 +114,8 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContractTests {
 		assertThat(this.redisStore.claim(id, claimed, owner, Duration.ofSeconds(5)).isClaimed()).isTrue();
 		Duration retention = Duration.ofSeconds(45);
 
-		assertThat(this.redisStore.complete(id, owner, completed(claimed.createdAt(), "v1:fp"), retention)).isEqualTo(CompletionResult.STORED);
+		assertThat(this.redisStore.complete(id, owner, completed(claimed.createdAt(), "v1:fp"), retention))
+			.isEqualTo(CompletionResult.STORED);
 
 		// -1 would be a record without TTL, kept forever.
 		assertThat(pttl(id)).isGreaterThan(Duration.ofSeconds(5).toMillis())
