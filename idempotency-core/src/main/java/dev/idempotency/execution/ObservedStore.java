@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import dev.idempotency.IdempotencyObserver;
 import dev.idempotency.store.ClaimResult;
 import dev.idempotency.store.CompletedRecord;
+import dev.idempotency.store.CompletionResult;
 import dev.idempotency.store.IdempotencyStore;
 import dev.idempotency.store.InProgressRecord;
 
@@ -31,7 +32,7 @@ public final class ObservedStore {
 				: this.store.claim(recordId, record, owner, lease));
 	}
 
-	public boolean complete(String recordId, String owner, CompletedRecord record, Duration retention) {
+	public CompletionResult complete(String recordId, String owner, CompletedRecord record, Duration retention) {
 		return timed("complete", () -> this.store.complete(recordId, owner, record, retention));
 	}
 

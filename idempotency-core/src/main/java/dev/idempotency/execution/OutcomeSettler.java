@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.idempotency.IdempotencyOutcome;
 import dev.idempotency.store.CompletedRecord;
+import dev.idempotency.store.CompletionResult;
 
 /**
  * Settles the outcome of an execution in the store, once: the answer is stored (complete), the record
@@ -75,19 +76,27 @@ public final class OutcomeSettler implements AutoCloseable {
 	private void attempt(Settlement settlement, int attempt, long startNanos) {
 		Execution execution = settlement.execution;
 		boolean landed;
+		boolean afterLeaseExpired = false;
 		try {
-			landed = settlement.isCompletion()
-					? this.store.complete(execution.recordId, execution.owner, settlement.record, execution.retention)
-					: this.store.release(execution.recordId, execution.owner);
+			if (settlement.isCompletion()) {
+				CompletionResult result = this.store.complete(execution.recordId, execution.owner, settlement.record,
+						execution.retention);
+				landed = result.isStored();
+				afterLeaseExpired = (result == CompletionResult.STORED_AFTER_LEASE_EXPIRED);
+			}
+			else {
+				landed = this.store.release(execution.recordId, execution.owner);
+			}
 		}
 		catch (RuntimeException ex) {
 			retryLater(settlement, attempt, startNanos, ex);
 			return;
 		}
 		this.leases.stop(execution);
-		if (attempt > 1) {
+		if (attempt > 1 || afterLeaseExpired) {
 			logger.info(settlement.what() + " of record " + execution.logId() + " landed at attempt " + attempt
-					+ ", after " + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms");
+					+ ", after " + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms"
+					+ (afterLeaseExpired ? ", after its lease had expired (nobody else held the key)" : ""));
 		}
 		if (!landed) {
 			logger.warn("Outcome of record " + execution.logId() + " not settled: another execution took the key"

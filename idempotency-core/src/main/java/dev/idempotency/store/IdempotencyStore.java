@@ -18,20 +18,27 @@ public interface IdempotencyStore {
 	/**
 	 * Creates {@code record} under {@code recordId}, owned by {@code ownerToken}, expiring after
 	 * {@code lease} — unless a record exists, which is then returned instead. Never a read followed by a
-	 * write.
+	 * write. A claim sent again by the owner of the record it created (a client re-sending a command whose
+	 * reply was lost) answers {@link ClaimResult#claimed()} again and changes nothing.
 	 */
 	ClaimResult claim(String recordId, InProgressRecord record, String ownerToken, Duration lease);
 
 	/**
-	 * Replaces the owner's in-progress record with {@code record}, expiring after {@code retention}.
-	 * @return {@code false} when {@code ownerToken} no longer owns the record
+	 * Replaces the owner's in-progress record with {@code record}, expiring after {@code retention}; where
+	 * no record is left (the lease expired and nobody claimed the key since), stores {@code record} all the
+	 * same. Safe to send again: once it landed, the same owner's completion answers
+	 * {@link CompletionResult#STORED} and changes nothing.
+	 * @return {@link CompletionResult#LEASE_TAKEN_OVER}, storing nothing, when another owner holds the
+	 * record or completed it
 	 */
-	boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention);
+	CompletionResult complete(String recordId, String ownerToken, CompletedRecord record, Duration retention);
 
 	/**
 	 * Deletes the owner's in-progress record, so the next request with the key runs again. A record
-	 * claimed with a token gives its token back instead, usable until the token's own expiry.
-	 * @return {@code false} when {@code ownerToken} no longer owns the record
+	 * claimed with a token gives its token back instead, usable until the token's own expiry. Safe to send
+	 * again: where no record is left (released already, or expired), it changes nothing and answers
+	 * {@code true}.
+	 * @return {@code false} when another owner holds the record, or it is completed
 	 */
 	boolean release(String recordId, String ownerToken);
 
@@ -42,15 +49,14 @@ public interface IdempotencyStore {
 	boolean extendLease(String recordId, String ownerToken, Duration lease);
 
 	/**
-	 * Sets the lease of each record to expire {@code lease} from now, where its owner still owns it — as
-	 * {@link #extendLease} does for one record, in as few round trips as the store allows.
-	 * @param ownerByRecordId the owner token of each record
-	 * @return the record ids whose owner no longer owns them
+	 * {@linkplain #extendLease Extends} the lease of each record in {@code ownerByRecordId} (record id to
+	 * owner token) to {@code lease} from now; a store may send them together, in a few round trips.
+	 * @return the record ids whose owner no longer owns them, the others being extended
 	 */
 	default Set<String> extendLeases(Map<String, String> ownerByRecordId, Duration lease) {
 		Set<String> lost = new HashSet<>();
-		ownerByRecordId.forEach((recordId, owner) -> {
-			if (!extendLease(recordId, owner, lease)) {
+		ownerByRecordId.forEach((recordId, ownerToken) -> {
+			if (!extendLease(recordId, ownerToken, lease)) {
 				lost.add(recordId);
 			}
 		});

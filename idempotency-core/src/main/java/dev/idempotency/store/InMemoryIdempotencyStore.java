@@ -95,7 +95,7 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 	public void issueToken(String recordId, Duration ttl) {
 		while (true) {
 			long expiresAt = this.nanoClock.getAsLong() + ttl.toNanos();
-			Entry token = new Entry(null, null, expiresAt, expiresAt, 0);
+			Entry token = new Entry(null, null, null, expiresAt, expiresAt, 0);
 			boolean[] full = new boolean[1];
 			this.entries.compute(recordId, (id, current) -> {
 				full[0] = !account(current, token);
@@ -126,12 +126,15 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 			Entry winner = this.entries.compute(recordId, (id, current) -> {
 				boolean live = current != null && !current.expiredAt(now);
 				if (live && current.record != null) {
+					if (current.record instanceof InProgressRecord && ownerToken.equals(current.owner)) {
+						claimed[0] = current;
+					}
 					return current;
 				}
 				if (tokenRequired && !live) {
 					return removed(current);
 				}
-				Entry entry = new Entry(record, ownerToken, now + lease.toNanos(),
+				Entry entry = new Entry(record, ownerToken, null, now + lease.toNanos(),
 						live ? current.tokenExpiresAtNanos : NO_TOKEN, 0);
 				if (!account(current, entry)) {
 					full[0] = true;
@@ -152,15 +155,34 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
-	public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
+	public CompletionResult complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
 		CompletedRecord kept = this.bounds.fits(record) ? record : withoutBody(record);
 		while (true) {
 			CompletedRecord completed = kept;
 			long weight = InMemoryBounds.weigh(completed);
-			Result result = replaceIfOwned(recordId, ownerToken, (current, now) -> new Entry(completed, null,
-					now + retention.toNanos(), NO_TOKEN, weight));
-			if (result != Result.FULL) {
-				return result == Result.OWNED;
+			long now = this.nanoClock.getAsLong();
+			CompletionResult[] result = { CompletionResult.LEASE_TAKEN_OVER };
+			boolean[] full = new boolean[1];
+			this.entries.compute(recordId, (id, current) -> {
+				boolean gone = current == null || current.expiredAt(now) || current.record == null;
+				if (!gone && ownerToken.equals(current.completedBy)) {
+					result[0] = CompletionResult.STORED;
+					return current;
+				}
+				if (!gone && !ownerToken.equals(current.owner)) {
+					return current;
+				}
+				Entry next = new Entry(completed, null, ownerToken, now + retention.toNanos(), NO_TOKEN, weight);
+				if (!account(current, next)) {
+					full[0] = true;
+					return current;
+				}
+				this.completions.add(new Completion(id, next));
+				result[0] = gone ? CompletionResult.STORED_AFTER_LEASE_EXPIRED : CompletionResult.STORED;
+				return next;
+			});
+			if (!full[0]) {
+				return result[0];
 			}
 			if (!evictOldestCompleted()) {
 				kept = withoutBody(record);
@@ -170,15 +192,33 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public boolean release(String recordId, String ownerToken) {
-		return replaceIfOwned(recordId, ownerToken, (current, now) -> current.hasToken()
-				? new Entry(null, null, current.tokenExpiresAtNanos, current.tokenExpiresAtNanos, 0)
-				: null) == Result.OWNED;
+		long now = this.nanoClock.getAsLong();
+		boolean[] released = { true };
+		this.entries.computeIfPresent(recordId, (id, current) -> {
+			if (current.expiredAt(now)) {
+				return removed(current);
+			}
+			if (current.record == null) {
+				return current;
+			}
+			if (!ownerToken.equals(current.owner)) {
+				released[0] = false;
+				return current;
+			}
+			if (!current.hasToken()) {
+				return removed(current);
+			}
+			Entry token = new Entry(null, null, null, current.tokenExpiresAtNanos, current.tokenExpiresAtNanos, 0);
+			account(current, token);
+			return token;
+		});
+		return released[0];
 	}
 
 	@Override
 	public boolean extendLease(String recordId, String ownerToken, Duration lease) {
 		return replaceIfOwned(recordId, ownerToken,
-				(current, now) -> new Entry(current.record, ownerToken, now + lease.toNanos(),
+				(current, now) -> new Entry(current.record, ownerToken, null, now + lease.toNanos(),
 						current.tokenExpiresAtNanos, current.weight)) == Result.OWNED;
 	}
 
@@ -349,10 +389,12 @@ public class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	/**
 	 * A record, a waiting token (no record), or a record claimed with a token, which keeps the token's
-	 * expiry so a release can give the token back. {@code weight} counts against {@code maxBytes}.
+	 * expiry so a release can give the token back. An in-progress record has its {@code owner}, a
+	 * completed one the owner that completed it ({@code completedBy}), so a completion sent again is known.
+	 * {@code weight} counts against {@code maxBytes}.
 	 */
-	private record Entry(@Nullable IdempotencyRecord record, @Nullable String owner, long expiresAtNanos,
-			long tokenExpiresAtNanos, long weight) {
+	private record Entry(@Nullable IdempotencyRecord record, @Nullable String owner, @Nullable String completedBy,
+			long expiresAtNanos, long tokenExpiresAtNanos, long weight) {
 
 		boolean expiredAt(long now) {
 			return now - this.expiresAtNanos >= 0;

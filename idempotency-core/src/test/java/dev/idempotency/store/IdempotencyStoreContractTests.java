@@ -5,7 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -129,7 +133,7 @@ public abstract class IdempotencyStoreContractTests {
 		// The execution whose lease expired can neither delete nor overwrite its successor's record.
 		assertThat(this.store.release(id, firstOwner)).isFalse();
 		assertThat(this.store.complete(id, firstOwner, completed(second.createdAt(), "v1:first"), LONG_RETENTION))
-			.isFalse();
+			.isEqualTo(CompletionResult.LEASE_TAKEN_OVER);
 		assertThat(this.store.extendLease(id, firstOwner, LONG_LEASE)).isFalse();
 		assertThat(this.store.find(id)).isEqualTo(second);
 		assertThat(this.store.release(id, secondOwner)).isTrue();
@@ -154,7 +158,7 @@ public abstract class IdempotencyStoreContractTests {
 						new CompletedRecord.Header("Link", "</b>; rel=\"prev\"")),
 				body, true);
 
-		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isTrue();
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isEqualTo(CompletionResult.STORED);
 
 		IdempotencyRecord found = this.store.find(id);
 		assertThat(found).isInstanceOf(CompletedRecord.class).isEqualTo(completed);
@@ -176,35 +180,189 @@ public abstract class IdempotencyStoreContractTests {
 		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
 
 		assertThat(this.store.complete(id, newOwner(), completed(claimed.createdAt(), "v1:fp-stale"), LONG_RETENTION))
-			.isFalse();
+			.isEqualTo(CompletionResult.LEASE_TAKEN_OVER);
 
 		assertThat(this.store.find(id)).isEqualTo(claimed);
 		// Still the real owner's: it can complete.
 		CompletedRecord completed = completed(claimed.createdAt(), "v1:fp-stale");
-		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isTrue();
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isEqualTo(CompletionResult.STORED);
 		assertThat(this.store.find(id)).isEqualTo(completed);
 	}
 
 	@Test
-	protected void spec5_completeAfterTheRecordExpiredFails() throws InterruptedException {
+	protected void issue11_item3_completeAfterTheLeaseExpiredWithNobodyHoldingTheKeyStoresTheAnswer()
+			throws InterruptedException {
 		String id = newRecordId();
 		String owner = newOwner();
 		InProgressRecord claimed = inProgress("v1:fp-expired");
 		assertThat(this.store.claim(id, claimed, owner, Duration.ofMillis(150)).isClaimed()).isTrue();
-
 		awaitGone(id);
+		CompletedRecord completed = completed(claimed.createdAt(), "v1:fp-expired");
 
-		assertThat(this.store.complete(id, owner, completed(claimed.createdAt(), "v1:fp-expired"), LONG_RETENTION))
-			.isFalse();
-		assertThat(this.store.find(id)).isNull();
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION))
+			.isEqualTo(CompletionResult.STORED_AFTER_LEASE_EXPIRED);
+
+		assertThat(this.store.find(id)).isEqualTo(completed);
+		assertThat(this.store.claim(id, inProgress("v1:fp-expired"), newOwner(), LONG_LEASE).existing())
+			.isEqualTo(completed);
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).as("sent again")
+			.isEqualTo(CompletionResult.STORED);
 	}
 
 	@Test
-	protected void spec5_completeOfAnIdNeverClaimedFails() {
+	protected void issue11_item3_completeSentAgainByItsOwnerAnswersStoredAndLeavesTheRecord() {
 		String id = newRecordId();
+		String owner = newOwner();
+		InProgressRecord claimed = inProgress("v1:fp");
+		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
+		CompletedRecord completed = completed(claimed.createdAt(), "v1:fp");
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isEqualTo(CompletionResult.STORED);
+		CompletedRecord other = new CompletedRecord("v1:fp", claimed.createdAt(), claimed.createdAt().plusSeconds(2),
+				500, List.of(), new byte[] { 1 }, true);
 
-		assertThat(this.store.complete(id, newOwner(), completed(now(), "v1:fp"), LONG_RETENTION)).isFalse();
+		assertThat(this.store.complete(id, owner, other, LONG_RETENTION)).isEqualTo(CompletionResult.STORED);
+
+		assertThat(this.store.find(id)).isEqualTo(completed);
+		assertThat(this.store.complete(id, newOwner(), other, LONG_RETENTION))
+			.isEqualTo(CompletionResult.LEASE_TAKEN_OVER);
+		assertThat(this.store.find(id)).isEqualTo(completed);
+	}
+
+	@Test
+	protected void issue11_item3_completeAfterAnotherExecutionCompletedTheKeyStoresNothing()
+			throws InterruptedException {
+		String id = newRecordId();
+		String firstOwner = newOwner();
+		assertThat(this.store.claim(id, inProgress("v1:fp"), firstOwner, Duration.ofMillis(150)).isClaimed()).isTrue();
+		awaitGone(id);
+		String secondOwner = newOwner();
+		InProgressRecord second = inProgress("v1:fp");
+		assertThat(this.store.claim(id, second, secondOwner, LONG_LEASE).isClaimed()).isTrue();
+		CompletedRecord secondAnswer = completed(second.createdAt(), "v1:fp");
+		assertThat(this.store.complete(id, secondOwner, secondAnswer, LONG_RETENTION))
+			.isEqualTo(CompletionResult.STORED);
+
+		assertThat(this.store.complete(id, firstOwner, completed(now(), "v1:fp"), LONG_RETENTION))
+			.isEqualTo(CompletionResult.LEASE_TAKEN_OVER);
+
+		assertThat(this.store.find(id)).isEqualTo(secondAnswer);
+	}
+
+	@Test
+	protected void issue11_item3_claimSentAgainByItsOwnerAnswersClaimed() {
+		String id = newRecordId();
+		String owner = newOwner();
+		InProgressRecord record = inProgress("v1:fp");
+		assertThat(this.store.claim(id, record, owner, LONG_LEASE).isClaimed()).isTrue();
+
+		assertThat(this.store.claim(id, record, owner, LONG_LEASE).isClaimed()).isTrue();
+
+		assertThat(this.store.find(id)).isEqualTo(record);
+		assertThat(this.store.claim(id, inProgress("v1:fp"), newOwner(), LONG_LEASE).existing()).isEqualTo(record);
+		CompletedRecord completed = completed(record.createdAt(), "v1:fp");
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isEqualTo(CompletionResult.STORED);
+		assertThat(this.store.claim(id, record, owner, LONG_LEASE).existing()).as("a completed record is no claim")
+			.isEqualTo(completed);
+	}
+
+	@Test
+	protected void issue11_item3_tokenClaimSentAgainByItsOwnerAnswersClaimed() {
+		String id = newRecordId();
+		this.store.issueToken(id, LONG_LEASE);
+		String owner = newOwner();
+		InProgressRecord record = inProgress("v1:fp");
+		assertThat(this.store.claimToken(id, record, owner, LONG_LEASE).isClaimed()).isTrue();
+
+		assertThat(this.store.claimToken(id, record, owner, LONG_LEASE).isClaimed()).isTrue();
+
+		assertThat(this.store.claimToken(id, inProgress("v1:fp"), newOwner(), LONG_LEASE).existing()).isEqualTo(record);
+		assertThat(this.store.release(id, owner)).isTrue();
+		assertThat(this.store.claimToken(id, record, newOwner(), LONG_LEASE).isClaimed()).as("the token was given back")
+			.isTrue();
+	}
+
+	@Test
+	protected void issue11_item3_releaseSentAgainAfterItLandedAnswersTrueAndTouchesNothing() {
+		String id = newRecordId();
+		String owner = newOwner();
+		assertThat(this.store.claim(id, inProgress("v1:fp"), owner, LONG_LEASE).isClaimed()).isTrue();
+		assertThat(this.store.release(id, owner)).isTrue();
+
+		assertThat(this.store.release(id, owner)).isTrue();
+
 		assertThat(this.store.find(id)).isNull();
+		String next = newOwner();
+		InProgressRecord nextRecord = inProgress("v1:fp");
+		assertThat(this.store.claim(id, nextRecord, next, LONG_LEASE).isClaimed()).isTrue();
+		assertThat(this.store.release(id, owner)).as("another owner holds the key now").isFalse();
+		assertThat(this.store.find(id)).isEqualTo(nextRecord);
+	}
+
+	@Test
+	protected void issue11_item3_releaseSentAgainKeepsTheTokenTheFirstReleaseGaveBack() {
+		String id = newRecordId();
+		this.store.issueToken(id, LONG_LEASE);
+		String owner = newOwner();
+		assertThat(this.store.claimToken(id, inProgress("v1:fp"), owner, LONG_LEASE).isClaimed()).isTrue();
+		assertThat(this.store.release(id, owner)).isTrue();
+
+		assertThat(this.store.release(id, owner)).isTrue();
+
+		assertThat(this.store.claimToken(id, inProgress("v1:fp"), newOwner(), LONG_LEASE).isClaimed()).isTrue();
+	}
+
+	@Test
+	protected void issue11_item9_extendLeasesExtendsTheOwnedAndReturnsTheLost() throws InterruptedException {
+		Duration shortLease = Duration.ofMillis(400);
+		Map<String, String> owned = new HashMap<>();
+		for (int i = 0; i < 5; i++) {
+			String id = newRecordId();
+			String owner = newOwner();
+			assertThat(this.store.claim(id, inProgress("v1:fp"), owner, shortLease).isClaimed()).isTrue();
+			owned.put(id, owner);
+		}
+		String takenOver = newRecordId();
+		assertThat(this.store.claim(takenOver, inProgress("v1:fp"), newOwner(), LONG_LEASE).isClaimed()).isTrue();
+		String completedId = newRecordId();
+		String completedOwner = newOwner();
+		assertThat(this.store.claim(completedId, inProgress("v1:fp"), completedOwner, LONG_LEASE).isClaimed()).isTrue();
+		assertThat(this.store.complete(completedId, completedOwner, completed(now(), "v1:fp"), LONG_RETENTION))
+			.isEqualTo(CompletionResult.STORED);
+		String gone = newRecordId();
+		Map<String, String> batch = new HashMap<>(owned);
+		batch.put(takenOver, newOwner());
+		batch.put(completedId, completedOwner);
+		batch.put(gone, newOwner());
+
+		Set<String> lost = this.store.extendLeases(batch, LONG_LEASE);
+
+		assertThat(lost).containsExactlyInAnyOrder(takenOver, completedId, gone);
+		Thread.sleep(shortLease.multipliedBy(2).toMillis());
+		owned.forEach((id, owner) -> {
+			assertThat(this.store.find(id)).as("extended past its first lease").isInstanceOf(InProgressRecord.class);
+			assertThat(this.store.extendLease(id, owner, LONG_LEASE)).isTrue();
+		});
+		assertThat(this.store.find(gone)).isNull();
+		assertThat(this.store.extendLeases(Map.of(), LONG_LEASE)).isEmpty();
+	}
+
+	@Test
+	protected void issue11_item9_extendLeasesHandlesThousandsOfRecords() {
+		Map<String, String> batch = new HashMap<>();
+		for (int i = 0; i < 1_500; i++) {
+			String id = newRecordId();
+			String owner = newOwner();
+			assertThat(this.store.claim(id, inProgress("v1:fp"), owner, LONG_LEASE).isClaimed()).isTrue();
+			batch.put(id, (i % 500 == 7) ? newOwner() : owner);
+		}
+		Set<String> expectedLost = new HashSet<>();
+		batch.forEach((id, owner) -> {
+			if (!this.store.extendLease(id, owner, LONG_LEASE)) {
+				expectedLost.add(id);
+			}
+		});
+
+		assertThat(this.store.extendLeases(batch, LONG_LEASE)).hasSize(3).isEqualTo(expectedLost);
 	}
 
 	@Test
@@ -243,7 +401,7 @@ public abstract class IdempotencyStoreContractTests {
 		InProgressRecord claimed = inProgress("v1:fp");
 		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
 		CompletedRecord completed = completed(claimed.createdAt(), "v1:fp");
-		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isTrue();
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isEqualTo(CompletionResult.STORED);
 
 		assertThat(this.store.release(id, owner)).isFalse();
 		assertThat(this.store.release(id, newOwner())).isFalse();
@@ -260,7 +418,8 @@ public abstract class IdempotencyStoreContractTests {
 		String doneOwner = newOwner();
 		InProgressRecord claimed = inProgress("v1:fp");
 		assertThat(this.store.claim(done, claimed, doneOwner, LONG_LEASE).isClaimed()).isTrue();
-		assertThat(this.store.complete(done, doneOwner, completed(claimed.createdAt(), "v1:fp"), LONG_RETENTION)).isTrue();
+		assertThat(this.store.complete(done, doneOwner, completed(claimed.createdAt(), "v1:fp"), LONG_RETENTION))
+			.isEqualTo(CompletionResult.STORED);
 
 		assertThat(this.store.delete(inFlight)).isTrue();
 		assertThat(this.store.delete(done)).isTrue();
@@ -268,16 +427,17 @@ public abstract class IdempotencyStoreContractTests {
 
 		assertThat(this.store.find(inFlight)).isNull();
 		assertThat(this.store.find(done)).isNull();
-		assertThat(this.store.complete(inFlight, owner, completed(now(), "v1:fp"), LONG_RETENTION))
-			.as("the deleted execution's owner can no longer complete").isFalse();
 		assertThat(this.store.claim(inFlight, inProgress("v1:fp"), newOwner(), LONG_LEASE).isClaimed()).isTrue();
+		assertThat(this.store.complete(inFlight, owner, completed(now(), "v1:fp"), LONG_RETENTION))
+			.as("the deleted execution's owner cannot complete its successor's record")
+			.isEqualTo(CompletionResult.LEASE_TAKEN_OVER);
 	}
 
 	@Test
-	protected void spec5_releaseOfAnIdNeverClaimedFails() {
+	protected void issue11_item3_releaseOfAnIdWithoutARecordAnswersTrueAndCreatesNothing() {
 		String id = newRecordId();
 
-		assertThat(this.store.release(id, newOwner())).isFalse();
+		assertThat(this.store.release(id, newOwner())).isTrue();
 		assertThat(this.store.find(id)).isNull();
 	}
 
@@ -296,7 +456,7 @@ public abstract class IdempotencyStoreContractTests {
 		assertThat(this.store.claim(id, inProgress("v1:other"), newOwner(), LONG_LEASE).existing()).isEqualTo(claimed);
 		// Still owned: the owner can complete.
 		CompletedRecord completed = completed(claimed.createdAt(), "v1:fp-extend");
-		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isTrue();
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isEqualTo(CompletionResult.STORED);
 		assertThat(this.store.find(id)).isEqualTo(completed);
 	}
 
@@ -320,7 +480,7 @@ public abstract class IdempotencyStoreContractTests {
 		InProgressRecord claimed = inProgress("v1:fp");
 		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
 		CompletedRecord completed = completed(claimed.createdAt(), "v1:fp");
-		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isTrue();
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isEqualTo(CompletionResult.STORED);
 
 		assertThat(this.store.extendLease(id, owner, LONG_LEASE)).isFalse();
 		assertThat(this.store.extendLease(id, newOwner(), LONG_LEASE)).isFalse();
@@ -344,7 +504,8 @@ public abstract class IdempotencyStoreContractTests {
 		assertThat(this.store.claim(id, claimed, owner, LONG_LEASE).isClaimed()).isTrue();
 		CompletedRecord completed = completed(claimed.createdAt(), "v1:fp-retention");
 
-		assertThat(this.store.complete(id, owner, completed, Duration.ofMillis(200))).isTrue();
+		assertThat(this.store.complete(id, owner, completed, Duration.ofMillis(200)))
+			.isEqualTo(CompletionResult.STORED);
 
 		awaitGone(id);
 		assertThat(this.store.find(id)).isNull();
@@ -361,7 +522,7 @@ public abstract class IdempotencyStoreContractTests {
 				claimed.createdAt().plusSeconds(1), 200,
 				List.of(new CompletedRecord.Header("Content-Type", "application/json")),
 				"{\"id\":\"p-1\"}".getBytes(StandardCharsets.UTF_8), true);
-		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isTrue();
+		assertThat(this.store.complete(id, owner, completed, LONG_RETENTION)).isEqualTo(CompletionResult.STORED);
 
 		// One store call gives a replay everything it needs.
 		ClaimResult retry = this.store.claim(id, inProgress("v1:fp-replay"), newOwner(), LONG_LEASE);
@@ -382,7 +543,7 @@ public abstract class IdempotencyStoreContractTests {
 				claimed.createdAt().plusMillis(5), 200,
 				List.of(new CompletedRecord.Header("Content-Type", "text/event-stream")), new byte[0], false);
 
-		assertThat(this.store.complete(id, owner, notReplayable, LONG_RETENTION)).isTrue();
+		assertThat(this.store.complete(id, owner, notReplayable, LONG_RETENTION)).isEqualTo(CompletionResult.STORED);
 
 		IdempotencyRecord found = this.store.find(id);
 		assertThat(found).isEqualTo(notReplayable);
@@ -414,7 +575,7 @@ public abstract class IdempotencyStoreContractTests {
 
 		assertThat(this.store.claimToken(id, inProgress("v1:fp"), newOwner(), LONG_LEASE).existing()).isEqualTo(record);
 		CompletedRecord done = completed(record.createdAt(), "v1:fp");
-		assertThat(this.store.complete(id, owner, done, LONG_RETENTION)).isTrue();
+		assertThat(this.store.complete(id, owner, done, LONG_RETENTION)).isEqualTo(CompletionResult.STORED);
 		assertThat(this.store.claimToken(id, inProgress("v1:fp"), newOwner(), LONG_LEASE).existing()).isEqualTo(done);
 		assertThat(this.store.find(id)).isEqualTo(done);
 	}
@@ -442,7 +603,8 @@ public abstract class IdempotencyStoreContractTests {
 		assertThat(this.store.find(id)).isNull();
 		String retryOwner = newOwner();
 		assertThat(this.store.claimToken(id, inProgress("v1:fp"), retryOwner, LONG_LEASE).isClaimed()).isTrue();
-		assertThat(this.store.complete(id, retryOwner, completed(now(), "v1:fp"), LONG_RETENTION)).isTrue();
+		assertThat(this.store.complete(id, retryOwner, completed(now(), "v1:fp"), LONG_RETENTION))
+			.isEqualTo(CompletionResult.STORED);
 	}
 
 	@Test

@@ -202,7 +202,7 @@ class InMemoryIdempotencyStoreBoundsTest {
 		String id = id();
 		String owner = owner();
 		assertThat(store.claim(id, inProgress(), owner, LEASE).isClaimed()).isTrue();
-		assertThat(store.complete(id, owner, completed(bodyBytes), RETENTION)).isTrue();
+		assertThat(store.complete(id, owner, completed(bodyBytes), RETENTION)).isEqualTo(CompletionResult.STORED);
 		this.clock.incrementAndGet();
 		return id;
 	}

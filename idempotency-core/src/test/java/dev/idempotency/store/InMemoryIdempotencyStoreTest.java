@@ -31,8 +31,7 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContractTests {
 
 		clock.addAndGet(1);
 		assertThat(store.find(id)).isNull();
-		assertThat(store.complete(id, owner, completed(claimed.createdAt(), "v1:fp"), Duration.ofHours(24)))
-			.isFalse();
+		assertThat(store.extendLease(id, owner, Duration.ofSeconds(30))).isFalse();
 
 		String next = newOwner();
 		InProgressRecord second = inProgress("v1:fp");
@@ -43,7 +42,7 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContractTests {
 		assertThat(store.find(id)).as("extended past the original lease").isEqualTo(second);
 
 		CompletedRecord completed = completed(second.createdAt(), "v1:fp");
-		assertThat(store.complete(id, next, completed, Duration.ofHours(24))).isTrue();
+		assertThat(store.complete(id, next, completed, Duration.ofHours(24))).isEqualTo(CompletionResult.STORED);
 		clock.addAndGet(Duration.ofHours(24).minusNanos(1).toNanos());
 		assertThat(store.find(id)).isEqualTo(completed);
 		clock.addAndGet(1);

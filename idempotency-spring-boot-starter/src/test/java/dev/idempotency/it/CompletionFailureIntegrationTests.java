@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Import;
 
 import dev.idempotency.store.ClaimResult;
 import dev.idempotency.store.CompletedRecord;
+import dev.idempotency.store.CompletionResult;
 import dev.idempotency.store.IdempotencyRecord;
 import dev.idempotency.store.IdempotencyStore;
 import dev.idempotency.store.IdempotencyStoreException;
@@ -79,7 +80,8 @@ class CompletionFailureIntegrationTests {
 				}
 
 				@Override
-				public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
+				public CompletionResult complete(String recordId, String ownerToken, CompletedRecord record,
+						Duration retention) {
 					throw new IdempotencyStoreException("completion write lost", new IllegalStateException());
 				}
 

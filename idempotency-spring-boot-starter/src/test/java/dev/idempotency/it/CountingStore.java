@@ -1,12 +1,15 @@
 package dev.idempotency.it;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.idempotency.store.ClaimResult;
 import dev.idempotency.store.CompletedRecord;
+import dev.idempotency.store.CompletionResult;
 import dev.idempotency.store.IdempotencyRecord;
 import dev.idempotency.store.IdempotencyStore;
 import dev.idempotency.store.InProgressRecord;
@@ -62,7 +65,8 @@ public class CountingStore implements IdempotencyStore {
 	}
 
 	@Override
-	public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
+	public CompletionResult complete(String recordId, String ownerToken, CompletedRecord record,
+			Duration retention) {
 		this.completions.incrementAndGet();
 		return this.delegate.complete(recordId, ownerToken, record, retention);
 	}
@@ -77,6 +81,12 @@ public class CountingStore implements IdempotencyStore {
 	public boolean extendLease(String recordId, String ownerToken, Duration lease) {
 		this.leaseExtensions.incrementAndGet();
 		return this.delegate.extendLease(recordId, ownerToken, lease);
+	}
+
+	@Override
+	public Set<String> extendLeases(Map<String, String> ownerByRecordId, Duration lease) {
+		this.leaseExtensions.addAndGet(ownerByRecordId.size());
+		return this.delegate.extendLeases(ownerByRecordId, lease);
 	}
 
 	@Override

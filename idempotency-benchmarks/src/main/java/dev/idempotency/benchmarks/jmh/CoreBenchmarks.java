@@ -145,7 +145,7 @@ public class CoreBenchmarks {
 	public boolean inMemoryClaimComplete() {
 		String id = "r" + (this.sequence++ & 1023);
 		ClaimResult claim = this.store.claim(id, this.inProgress, "owner", Duration.ofSeconds(30));
-		boolean completed = claim.isClaimed() && this.store.complete(id, "owner", this.completed, Duration.ofHours(24));
+		boolean completed = claim.isClaimed() && this.store.complete(id, "owner", this.completed, Duration.ofHours(24)).isStored();
 		this.store.delete(id);
 		return completed;
 	}

@@ -254,7 +254,7 @@ public final class InterleavedStoreRun {
 						if (claimComplete) {
 							String id = prefix + (next++);
 							ClaimResult claim = store.claim(id, this.inProgress, owner, LEASE);
-							ok = claim.isClaimed() && store.complete(id, owner, this.completed, RETENTION);
+							ok = claim.isClaimed() && store.complete(id, owner, this.completed, RETENTION).isStored();
 						}
 						else {
 							ok = store.claim(REPLAYED, this.inProgress, owner, LEASE).existing() instanceof CompletedRecord;

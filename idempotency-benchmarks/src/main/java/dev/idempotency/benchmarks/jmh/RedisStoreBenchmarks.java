@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import dev.idempotency.benchmarks.support.LocalRedis;
 import dev.idempotency.store.ClaimResult;
 import dev.idempotency.store.CompletedRecord;
+import dev.idempotency.store.CompletionResult;
 import dev.idempotency.store.IdempotencyRecord;
 import dev.idempotency.store.IdempotencyStore;
 import dev.idempotency.store.IdempotencyStoreException;
@@ -124,7 +125,7 @@ public class RedisStoreBenchmarks {
 		this.completed = completedRecord(this.inProgress);
 		// The record every claimExisting finds; also loads the scripts (EVALSHA never falls back afterwards).
 		require(this.store.claim(REPLAYED, this.inProgress, "owner", LEASE).isClaimed(), "setup claim");
-		require(this.store.complete(REPLAYED, "owner", this.completed, Duration.ofHours(1)), "setup complete");
+		require(this.store.complete(REPLAYED, "owner", this.completed, Duration.ofHours(1)).isStored(), "setup complete");
 		require(this.store.claim(REPLAYED, this.inProgress, "other", LEASE).existing() instanceof CompletedRecord,
 				"setup replay");
 	}
@@ -206,7 +207,7 @@ public class RedisStoreBenchmarks {
 	public boolean claimComplete(Caller caller) {
 		String id = caller.next();
 		ClaimResult claim = caller.store.claim(id, this.inProgress, caller.owner, LEASE);
-		return claim.isClaimed() && caller.store.complete(id, caller.owner, this.completed, RETENTION);
+		return claim.isClaimed() && caller.store.complete(id, caller.owner, this.completed, RETENTION).isStored();
 	}
 
 	/** A replay's store work: one claim that finds the completed record. */
@@ -275,10 +276,14 @@ public class RedisStoreBenchmarks {
 		}
 
 		@Override
-		public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
+		public CompletionResult complete(String recordId, String ownerToken, CompletedRecord record,
+				Duration retention) {
 			Object reply = evalSha(this.completeSha, recordId, ascii(ownerToken), RecordCodec.encode(record),
 					millis(retention));
-			return reply instanceof Long value && value == 1L;
+			if (!(reply instanceof Long value) || value == 0L) {
+				return CompletionResult.LEASE_TAKEN_OVER;
+			}
+			return (value == 1L) ? CompletionResult.STORED : CompletionResult.STORED_AFTER_LEASE_EXPIRED;
 		}
 
 		private Object evalSha(byte[] sha, String recordId, byte[]... args) {

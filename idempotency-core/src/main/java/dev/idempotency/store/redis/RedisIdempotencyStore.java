@@ -2,13 +2,18 @@ package dev.idempotency.store.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -34,6 +39,7 @@ import org.springframework.util.Assert;
 import dev.idempotency.key.RecordIds;
 import dev.idempotency.store.ClaimResult;
 import dev.idempotency.store.CompletedRecord;
+import dev.idempotency.store.CompletionResult;
 import dev.idempotency.store.IdempotencyRecord;
 import dev.idempotency.store.IdempotencyStore;
 import dev.idempotency.store.IdempotencyStoreException;
@@ -43,21 +49,28 @@ import dev.idempotency.store.RecordCodec;
 /**
  * The Redis store (Spring Data Redis, Lettuce). One record is one hash under {@code <prefix>{<record id>}}
  * — field {@code r} holds the {@linkplain RecordCodec encoded record}, field {@code o} the owner token
- * while the execution runs, field {@code t} a one-time token's expiry until the token is used up — so
+ * while the execution runs, field {@code c} the owner that completed it, field {@code t} a one-time
+ * token's expiry until the token is used up — so
  * a record, its owner and its token live in one key, hence one Redis Cluster slot. Every state change
  * is one Lua script, sent as {@code EVALSHA}, that checks and writes in one atomic step; the scripts use
- * only commands of Redis 6.2. Every call, connecting included, returns or fails within the configured
- * timeout; with durable completion, a completion within the timeout plus the durable timeout.
+ * only commands of Redis 6.2, and each can run twice for one owner with the effect of once, since Lettuce
+ * sends the unanswered commands of a dropped connection again. Every call, connecting included, returns or
+ * fails within the configured timeout; with durable completion, a completion within the timeout plus the
+ * durable timeout.
  */
 public class RedisIdempotencyStore implements IdempotencyStore {
 
 	/**
-	 * Returns the existing record, or creates the in-progress one with its owner and lease. KEYS[1] record
-	 * key; ARGV[1] owner token, ARGV[2] encoded record, ARGV[3] lease in ms.
+	 * Returns the existing record, or creates the in-progress one with its owner and lease; nothing when
+	 * the record exists and is in progress for this very owner (a claim sent again). KEYS[1] record key;
+	 * ARGV[1] owner token, ARGV[2] encoded record, ARGV[3] lease in ms.
 	 */
 	static final RedisScript<byte[]> CLAIM = RedisScript.of("""
-			local existing = redis.call('HGET', KEYS[1], 'r')
-			if existing then return existing end
+			local found = redis.call('HMGET', KEYS[1], 'r', 'o')
+			if found[1] then
+				if found[2] == ARGV[1] then return false end
+				return found[1]
+			end
 			redis.call('HSET', KEYS[1], 'o', ARGV[1], 'r', ARGV[2])
 			redis.call('PEXPIRE', KEYS[1], ARGV[3])
 			return false
@@ -69,8 +82,11 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	 * (an encoded record is never empty). Same keys and arguments as {@link #CLAIM}.
 	 */
 	static final RedisScript<byte[]> CLAIM_TOKEN = RedisScript.of("""
-			local existing = redis.call('HGET', KEYS[1], 'r')
-			if existing then return existing end
+			local found = redis.call('HMGET', KEYS[1], 'r', 'o')
+			if found[1] then
+				if found[2] == ARGV[1] then return false end
+				return found[1]
+			end
 			if redis.call('HEXISTS', KEYS[1], 't') == 0 then return '' end
 			redis.call('HSET', KEYS[1], 'o', ARGV[1], 'r', ARGV[2])
 			redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -87,27 +103,41 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 			""", Long.class);
 
 	/**
-	 * Replaces the owner's record with the completed one and its retention TTL; a consumed token goes with
-	 * the in-progress state. ARGV[1] owner token, ARGV[2] encoded record, ARGV[3] retention in ms.
+	 * Replaces the owner's record with the completed one, which keeps the completing owner (field
+	 * {@code c}), and its retention TTL; a consumed token goes with the in-progress state. Where no record
+	 * is left, stores the completed one all the same. Answers 1 when stored over the owner's record or
+	 * stored already by this owner (then changing nothing), 2 when stored where no record was, 0 when
+	 * another owner holds or completed the record. ARGV[1] owner token, ARGV[2] encoded record, ARGV[3]
+	 * retention in ms.
 	 */
 	static final RedisScript<Long> COMPLETE = RedisScript.of("""
-			if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then return 0 end
+			local found = redis.call('HMGET', KEYS[1], 'r', 'o', 'c')
+			if found[1] then
+				if found[3] == ARGV[1] then return 1 end
+				if found[2] ~= ARGV[1] then return 0 end
+			end
 			redis.call('HDEL', KEYS[1], 'o', 't')
-			redis.call('HSET', KEYS[1], 'r', ARGV[2])
+			redis.call('HSET', KEYS[1], 'r', ARGV[2], 'c', ARGV[1])
 			redis.call('PEXPIRE', KEYS[1], ARGV[3])
-			return 1
+			if found[1] then return 1 end
+			return 2
 			""", Long.class);
 
 	/**
 	 * Deletes the owner's record, or, for a record claimed with a token, gives the token back until its own
-	 * expiry (at once gone if that has passed). ARGV[1] owner token.
+	 * expiry (at once gone if that has passed). Where no record is left (released already, expired) it
+	 * changes nothing and answers 1. ARGV[1] owner token.
 	 */
 	static final RedisScript<Long> RELEASE = RedisScript.of("""
-			if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then return 0 end
-			local token = redis.call('HGET', KEYS[1], 't')
-			if not token then return redis.call('DEL', KEYS[1]) end
+			local found = redis.call('HMGET', KEYS[1], 'r', 'o', 't')
+			if not found[1] then return 1 end
+			if found[2] ~= ARGV[1] then return 0 end
+			if not found[3] then
+				redis.call('DEL', KEYS[1])
+				return 1
+			end
 			redis.call('HDEL', KEYS[1], 'o', 'r')
-			redis.call('PEXPIREAT', KEYS[1], token)
+			redis.call('PEXPIREAT', KEYS[1], found[3])
 			return 1
 			""", Long.class);
 
@@ -216,12 +246,19 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
-	public boolean complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
+	public CompletionResult complete(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
 		if (this.durableReplicas > 0) {
 			return completeDurably(recordId, ownerToken, record, retention);
 		}
-		return isOne(script("complete", COMPLETE, ScriptOutputType.INTEGER, redisKey(recordId), ascii(ownerToken),
-				RecordCodec.encode(record), millis(retention)));
+		return completionResult(script("complete", COMPLETE, ScriptOutputType.INTEGER, redisKey(recordId),
+				ascii(ownerToken), RecordCodec.encode(record), millis(retention)));
+	}
+
+	private static CompletionResult completionResult(@Nullable Long reply) {
+		if (reply == null || reply == 0L) {
+			return CompletionResult.LEASE_TAKEN_OVER;
+		}
+		return (reply == 1L) ? CompletionResult.STORED : CompletionResult.STORED_AFTER_LEASE_EXPIRED;
 	}
 
 	/**
@@ -270,7 +307,8 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	 * The completion script and {@code WAIT}, on one connection (Lettuce's shared one): {@code WAIT} counts
 	 * the writes of the connection it is sent on. Runs off the caller's thread so the timeout bounds it.
 	 */
-	private boolean completeDurably(String recordId, String ownerToken, CompletedRecord record, Duration retention) {
+	private CompletionResult completeDurably(String recordId, String ownerToken, CompletedRecord record,
+			Duration retention) {
 		byte[][] keyAndArgs = { redisKey(recordId), ascii(ownerToken), RecordCodec.encode(record), millis(retention) };
 		long[] reply;
 		try {
@@ -278,19 +316,20 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 				RedisClusterAsyncCommands<byte[], byte[]> commands = nativeCommands(connection);
 				Long completed = evalSha(commands, COMPLETE, ScriptOutputType.INTEGER, new byte[][] { keyAndArgs[0] },
 						java.util.Arrays.copyOfRange(keyAndArgs, 1, keyAndArgs.length), this.timeout);
-				if (completed == null || completed != 1L) {
+				if (!completionResult(completed).isStored()) {
 					return new long[] { 0, 0 };
 				}
 				Long acknowledged = await(commands.waitForReplication(this.durableReplicas, this.durableTimeout.toMillis()),
 						this.timeout.plus(this.durableTimeout));
-				return new long[] { 1, (acknowledged != null) ? acknowledged : -1 };
+				return new long[] { completed, (acknowledged != null) ? acknowledged : -1 };
 			})).subscribeOn(Schedulers.boundedElastic()).block(this.timeout.plus(this.durableTimeout));
 		}
 		catch (RuntimeException ex) {
 			throw new IdempotencyStoreException("Redis complete failed: " + ex.getMessage(), ex);
 		}
-		if (reply == null || reply[0] != 1L) {
-			return false;
+		CompletionResult result = completionResult((reply != null) ? reply[0] : null);
+		if (!result.isStored()) {
+			return result;
 		}
 		if (reply[1] < this.durableReplicas) {
 			this.unreplicatedCompletions.incrementAndGet();
@@ -298,7 +337,7 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 					+ this.durableReplicas + " replicas within " + this.durableTimeout
 					+ "; the answer is sent, but a failover now could lose the record");
 		}
-		return true;
+		return result;
 	}
 
 	private static <T> @Nullable T evalSha(RedisClusterAsyncCommands<byte[], byte[]> commands, RedisScript<?> script,
@@ -313,13 +352,25 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	}
 
 	private static <T> @Nullable T await(RedisFuture<T> future, Duration timeout) {
+		return awaitUntil(future, System.nanoTime() + timeout.toNanos(), timeout);
+	}
+
+	/**
+	 * Waits for a reply until the deadline. A command still unanswered then is cancelled: Lettuce keeps
+	 * the commands of a dropped connection and sends them after reconnecting, but skips cancelled ones
+	 * ({@code LettuceReconnectBehaviourTest}), so a claim the caller gave up on cannot land later and hold
+	 * the key for a lease. One already on the wire may still run.
+	 */
+	private static <T> @Nullable T awaitUntil(RedisFuture<T> future, long deadlineNanos, Duration timeout) {
 		try {
-			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
+			future.cancel(true);
 			throw new IllegalStateException("No answer from Redis within " + timeout, ex);
 		}
 		catch (InterruptedException ex) {
+			future.cancel(true);
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
@@ -337,6 +388,88 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	public boolean extendLease(String recordId, String ownerToken, Duration lease) {
 		return isOne(script("extend lease", EXTEND_LEASE, ScriptOutputType.INTEGER, redisKey(recordId),
 				ascii(ownerToken), millis(lease)));
+	}
+
+	/**
+	 * Sends every extension at once, {@code EVALSHA} after {@code EVALSHA} on the native connection without
+	 * waiting (Lettuce pipelines them), then awaits all their replies within one timeout: a batch costs
+	 * about one round trip, not one per record. Through the reactive template, they go out concurrently.
+	 */
+	@Override
+	public Set<String> extendLeases(Map<String, String> ownerByRecordId, Duration lease) {
+		if (ownerByRecordId.isEmpty()) {
+			return new HashSet<>();
+		}
+		List<String> ids = new ArrayList<>(ownerByRecordId.keySet());
+		byte[] leaseMillis = millis(lease);
+		if (this.blockingRedis == null) {
+			return call("extend leases", Flux.fromIterable(ids)
+				.flatMap((id) -> this.redis
+					.execute(EXTEND_LEASE, List.of(redisKey(id)), List.of(ascii(ownerByRecordId.get(id)), leaseMillis))
+					.next()
+					.filter((reply) -> !isOne(reply))
+					.map((reply) -> id))
+				.collect(Collectors.toCollection(HashSet::new))
+				.flux());
+		}
+		if (!this.connected) {
+			return call("extend leases",
+					Mono.fromCallable(() -> extendLeasesNative(ids, ownerByRecordId, leaseMillis)).flux());
+		}
+		try {
+			return extendLeasesNative(ids, ownerByRecordId, leaseMillis);
+		}
+		catch (RuntimeException ex) {
+			this.connected = false;
+			throw new IdempotencyStoreException("Redis extend leases failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private Set<String> extendLeasesNative(List<String> ids, Map<String, String> ownerByRecordId, byte[] leaseMillis) {
+		return this.blockingRedis.execute((RedisCallback<Set<String>>) (connection) -> {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = nativeCommands(connection);
+			long deadline = System.nanoTime() + this.timeout.toNanos();
+			byte[][][] keysAndArgs = new byte[ids.size()][][];
+			List<RedisFuture<Long>> replies = new ArrayList<>(ids.size());
+			for (int i = 0; i < ids.size(); i++) {
+				String id = ids.get(i);
+				keysAndArgs[i] = new byte[][] { redisKey(id), ascii(ownerByRecordId.get(id)), leaseMillis };
+				replies.add(commands.evalsha(EXTEND_LEASE.getSha1(), ScriptOutputType.INTEGER,
+						new byte[][] { keysAndArgs[i][0] }, keysAndArgs[i][1], keysAndArgs[i][2]));
+			}
+			try {
+				List<Integer> unloaded = new ArrayList<>();
+				Set<String> lost = new HashSet<>();
+				for (int i = 0; i < ids.size(); i++) {
+					try {
+						if (!isOne(awaitUntil(replies.get(i), deadline, this.timeout))) {
+							lost.add(ids.get(i));
+						}
+					}
+					catch (RedisNoScriptException ex) {
+						unloaded.add(i);
+					}
+				}
+				if (!unloaded.isEmpty()) {
+					byte[] script = EXTEND_LEASE.getScriptAsString().getBytes(StandardCharsets.UTF_8);
+					replies.clear();
+					for (int i : unloaded) {
+						replies.add(commands.eval(script, ScriptOutputType.INTEGER, new byte[][] { keysAndArgs[i][0] },
+								keysAndArgs[i][1], keysAndArgs[i][2]));
+					}
+					for (int i = 0; i < unloaded.size(); i++) {
+						if (!isOne(awaitUntil(replies.get(i), deadline, this.timeout))) {
+							lost.add(ids.get(unloaded.get(i)));
+						}
+					}
+				}
+				return lost;
+			}
+			catch (RuntimeException ex) {
+				replies.forEach((reply) -> reply.cancel(true));
+				throw ex;
+			}
+		});
 	}
 
 	@Override

@@ -18,6 +18,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import dev.idempotency.store.ClaimResult;
 import dev.idempotency.store.CompletedRecord;
+import dev.idempotency.store.CompletionResult;
 import dev.idempotency.store.IdempotencyStore;
 import dev.idempotency.store.IdempotencyStoreContractTests;
 import dev.idempotency.store.InProgressRecord;
@@ -151,8 +152,10 @@ class RedisClusterIdempotencyStoreTest extends IdempotencyStoreContractTests {
 			assertThat(this.redisStore.extendLease(completedId, owner, Duration.ofSeconds(40))).isTrue();
 			assertThat(pttl(port, completedKey)).isGreaterThan(5_000).isLessThanOrEqualTo(40_000);
 			CompletedRecord completed = completed(claimed.createdAt(), "v1:on-" + port);
-			assertThat(this.redisStore.complete(completedId, newOwner(), completed, LONG_RETENTION)).isFalse();
-			assertThat(this.redisStore.complete(completedId, owner, completed, Duration.ofSeconds(45))).isTrue();
+			assertThat(this.redisStore.complete(completedId, newOwner(), completed, LONG_RETENTION))
+				.isEqualTo(CompletionResult.LEASE_TAKEN_OVER);
+			assertThat(this.redisStore.complete(completedId, owner, completed, Duration.ofSeconds(45)))
+				.isEqualTo(CompletionResult.STORED);
 			assertThat(cluster.command(port, "HEXISTS", completedKey, "o")).isEqualTo("0");
 			assertThat(cluster.command(port, "HGET", completedKey, "r")).contains("\"state\":\"COMPLETED\"");
 			assertThat(pttl(port, completedKey)).isGreaterThan(40_000).isLessThanOrEqualTo(45_000);

@@ -23,6 +23,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import dev.idempotency.key.RecordIds;
 import dev.idempotency.store.ClaimResult;
 import dev.idempotency.store.CompletedRecord;
+import dev.idempotency.store.CompletionResult;
 import dev.idempotency.store.IdempotencyStore;
 import dev.idempotency.store.IdempotencyStoreContractTests;
 import dev.idempotency.store.IdempotencyStoreException;
@@ -87,8 +88,10 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContractTests {
 		assertThat(this.redisStore.claimToken(id, inProgress("v1:fp"), owner, Duration.ofSeconds(30)).isClaimed())
 			.isTrue();
 		assertThat(pttl(id)).isLessThanOrEqualTo(30_000);
-		assertThat(this.redisStore.complete(id, owner, completed(now(), "v1:fp"), Duration.ofMinutes(5))).isTrue();
-		assertThat(RedisTestServer.get().command("HKEYS", key)).isEqualTo("r");
+		assertThat(this.redisStore.complete(id, owner, completed(now(), "v1:fp"), Duration.ofMinutes(5)))
+			.isEqualTo(CompletionResult.STORED);
+		assertThat(RedisTestServer.get().command("HKEYS", key).split("\n")).containsExactlyInAnyOrder("r", "c");
+		assertThat(RedisTestServer.get().command("HGET", key, "c")).as("the completing owner").isEqualTo(owner);
 	}
 
 	@Test
@@ -111,7 +114,8 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContractTests {
 		assertThat(this.redisStore.claim(id, claimed, owner, Duration.ofSeconds(5)).isClaimed()).isTrue();
 		Duration retention = Duration.ofSeconds(45);
 
-		assertThat(this.redisStore.complete(id, owner, completed(claimed.createdAt(), "v1:fp"), retention)).isTrue();
+		assertThat(this.redisStore.complete(id, owner, completed(claimed.createdAt(), "v1:fp"), retention))
+			.isEqualTo(CompletionResult.STORED);
 
 		// -1 would be a record without TTL, kept forever.
 		assertThat(pttl(id)).isGreaterThan(Duration.ofSeconds(5).toMillis())
@@ -148,7 +152,7 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContractTests {
 		assertThat(RedisTestServer.get().command("HGET", key, "o")).isEqualTo(owner);
 
 		assertThat(this.redisStore.complete(id, owner, completed(claimed.createdAt(), "v1:fp"), LONG_RETENTION))
-			.isTrue();
+			.isEqualTo(CompletionResult.STORED);
 		String stored = RedisTestServer.get().command("HGET", key, "r");
 		assertThat(stored).startsWith("{\"v\":1").contains("\"state\":\"COMPLETED\"").endsWith("\n{\"id\":42}");
 		assertThat(stored).doesNotContain("dev.idempotency").doesNotContain("java.");
@@ -173,6 +177,11 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContractTests {
 		assertThat(this.redisStore.find(id)).isEqualTo(expected);
 		ClaimResult retry = this.redisStore.claim(id, inProgress("v1:abc"), newOwner(), LONG_LEASE);
 		assertThat(retry.existing()).isEqualTo(expected);
+		// Written before completed records kept their owner (field c): no completion is taken for a resend.
+		assertThat(this.redisStore.complete(id, newOwner(), completed(now(), "v1:abc"), LONG_RETENTION))
+			.isEqualTo(CompletionResult.LEASE_TAKEN_OVER);
+		assertThat(this.redisStore.release(id, newOwner())).isFalse();
+		assertThat(this.redisStore.find(id)).isEqualTo(expected);
 	}
 
 	@Test

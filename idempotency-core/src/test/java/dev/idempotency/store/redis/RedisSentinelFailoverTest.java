@@ -14,6 +14,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import dev.idempotency.key.RecordIds;
 import dev.idempotency.store.CompletedRecord;
+import dev.idempotency.store.CompletionResult;
 import dev.idempotency.store.InProgressRecord;
 import dev.idempotency.testsupport.RedisProcess;
 
@@ -116,7 +117,7 @@ class RedisSentinelFailoverTest {
 			assertThat(store.complete(id, owner,
 					new CompletedRecord("v1:fp", now, now, 201, List.of(), body, true),
 					Duration.ofHours(1)))
-				.isTrue();
+				.isEqualTo(CompletionResult.STORED);
 			return id;
 		}).toList();
 	}
