@@ -140,6 +140,10 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
 	private void claimAndRun(IdempotentHandler handler, IdempotentRequest.Keyed keyed, HttpServletRequest request,
 			HttpServletResponse response, FilterChain chain) throws ServletException, IOException {
+		if (this.dispatches.isSettling(keyed.recordId())) {
+			reject(handler.cors(), inProgress(keyed.keyKind()), request, response);
+			return;
+		}
 		InProgressRecord claimed = new InProgressRecord(keyed.fingerprint(), Instant.now());
 		String owner = newOwnerToken();
 		ClaimResult claim;
@@ -150,6 +154,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			throw new IllegalStateException("The idempotency store has no one-time tokens", ex);
 		}
 		catch (RuntimeException ex) {
+			this.dispatches.releaseUnansweredClaim(keyed.recordId(), owner);
 			storeFailed(handler.cors(), keyed, ex, response, chain);
 			return;
 		}
@@ -173,8 +178,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			HttpServletRequest request, HttpServletResponse response) throws IOException {
 		String key = keyed.keyKind();
 		if (!(existing instanceof CompletedRecord completed)) {
-			reject(cors, new Refusal(IdempotencyProblem.IN_PROGRESS, "A request with this " + key
-					+ " is still being processed.", this.retryAfter, IdempotencyOutcome.CONFLICT), request, response);
+			reject(cors, inProgress(key), request, response);
 		}
 		else if (!RequestFingerprinter.matches(completed.fingerprint(), keyed.fingerprint())) {
 			reject(cors, new Refusal(IdempotencyProblem.KEY_REUSED, "This " + key + " was already used with a different"
@@ -190,6 +194,11 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			cors.apply(request, response);
 			this.replayer.replay(completed, response);
 		}
+	}
+
+	private Refusal inProgress(String keyKind) {
+		return new Refusal(IdempotencyProblem.IN_PROGRESS, "A request with this " + keyKind
+				+ " is still being processed.", this.retryAfter, IdempotencyOutcome.CONFLICT);
 	}
 
 	private void storeFailed(CorsAnswers cors, IdempotentRequest.Keyed keyed, RuntimeException ex,

@@ -94,6 +94,16 @@ public final class ExecutionDispatches {
 		}
 	}
 
+	/** Whether this instance is still trying to store the outcome of this record; see {@link OutcomeSettler}. */
+	public boolean isSettling(String recordId) {
+		return this.settler.isSettling(recordId);
+	}
+
+	/** Frees, in the background, the key of a claim whose answer was lost; see {@link OutcomeSettler}. */
+	public void releaseUnansweredClaim(String recordId, String owner) {
+		this.settler.releaseUnansweredClaim(recordId, owner);
+	}
+
 	/** Stops keeping leases and retrying settlements. */
 	public void close() {
 		this.settler.close();

@@ -2,6 +2,8 @@ package dev.idempotency.execution;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +13,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.idempotency.IdempotencyOutcome;
+import dev.idempotency.key.RecordIds;
 import dev.idempotency.store.CompletedRecord;
 import dev.idempotency.store.CompletionResult;
 
@@ -18,8 +21,9 @@ import dev.idempotency.store.CompletionResult;
  * Settles the outcome of an execution in the store, once: the answer is stored (complete), the record
  * released, or the outcome left unknown with the lease running out. A complete or release that fails on
  * a store error is tried again in the background, with the lease kept alive meanwhile, until it lands or
- * the retry budget is spent; the caller waits for the first attempt only. Completion and release are
- * owner-fenced, so trying them again is safe.
+ * the retry budget is spent; the caller waits for the first attempt only. While it waits, this instance
+ * answers requests for the key itself ({@link #isSettling}), so that a retry reaching it first cannot take
+ * the key over. Completion and release are owner-fenced and safe to send again.
  */
 public final class OutcomeSettler implements AutoCloseable {
 
@@ -37,6 +41,8 @@ public final class OutcomeSettler implements AutoCloseable {
 
 	private final long retryBudgetNanos;
 
+	private final Map<String, Settlement> waiting = new ConcurrentHashMap<>();
+
 	private volatile @Nullable ScheduledThreadPoolExecutor retries;
 
 	/** @param retryBudget how long a failed complete or release is tried again; zero for never */
@@ -49,14 +55,14 @@ public final class OutcomeSettler implements AutoCloseable {
 	/** Stores the answer; returns once the first attempt has. */
 	void complete(Execution execution, CompletedRecord record) {
 		if (execution.markSettled()) {
-			attempt(new Settlement(execution, record, null), 1, System.nanoTime());
+			attempt(new Settlement(execution, execution.recordId, execution.owner, record, null), 1, System.nanoTime());
 		}
 	}
 
 	/** Releases the record so the next request with its key runs again; returns once the first attempt has. */
 	void release(Execution execution, String reason) {
 		if (execution.markSettled()) {
-			attempt(new Settlement(execution, null, reason), 1, System.nanoTime());
+			attempt(new Settlement(execution, execution.recordId, execution.owner, null, reason), 1, System.nanoTime());
 		}
 	}
 
@@ -67,45 +73,52 @@ public final class OutcomeSettler implements AutoCloseable {
 		}
 	}
 
-	/** How many settlements are waiting to be tried again. */
-	public int pendingRetries() {
-		ScheduledThreadPoolExecutor executor = this.retries;
-		return (executor != null) ? executor.getQueue().size() : 0;
+	/**
+	 * Releases, in the background, a claim whose answer was lost with the store connection: it may have
+	 * landed all the same and would hold the key for a lease. Releasing a record that is not there, or
+	 * that another owner holds, changes nothing.
+	 */
+	public void releaseUnansweredClaim(String recordId, String owner) {
+		retryLater(new Settlement(null, recordId, owner, null, "its claim went unanswered"), 0, System.nanoTime(), null);
+	}
+
+	/** Whether an answer or release for this record is still waiting to reach the store. */
+	public boolean isSettling(String recordId) {
+		return !this.waiting.isEmpty() && this.waiting.containsKey(recordId);
 	}
 
 	private void attempt(Settlement settlement, int attempt, long startNanos) {
-		Execution execution = settlement.execution;
-		boolean landed;
-		boolean afterLeaseExpired = false;
+		CompletionResult result;
 		try {
-			if (settlement.isCompletion()) {
-				CompletionResult result = this.store.complete(execution.recordId, execution.owner, settlement.record,
-						execution.retention);
-				landed = result.isStored();
-				afterLeaseExpired = (result == CompletionResult.STORED_AFTER_LEASE_EXPIRED);
-			}
-			else {
-				landed = this.store.release(execution.recordId, execution.owner);
-			}
+			result = settlement.isCompletion()
+					? this.store.complete(settlement.recordId, settlement.owner, settlement.record,
+							settlement.execution.retention)
+					: this.store.release(settlement.recordId, settlement.owner) ? CompletionResult.STORED
+							: CompletionResult.LEASE_TAKEN_OVER;
 		}
 		catch (RuntimeException ex) {
 			retryLater(settlement, attempt, startNanos, ex);
 			return;
 		}
+		this.waiting.remove(settlement.recordId, settlement);
+		Execution execution = settlement.execution;
+		if (execution == null) {
+			return;
+		}
 		this.leases.stop(execution);
+		boolean afterLeaseExpired = (result == CompletionResult.STORED_AFTER_LEASE_EXPIRED);
 		if (attempt > 1 || afterLeaseExpired) {
 			logger.info(settlement.what() + " of record " + execution.logId() + " landed at attempt " + attempt
 					+ ", after " + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms"
 					+ (afterLeaseExpired ? ", after its lease had expired (nobody else held the key)" : ""));
 		}
-		if (!landed) {
+		if (!result.isStored()) {
 			logger.warn("Outcome of record " + execution.logId() + " not settled: another execution took the key"
 					+ " over after this one's lease expired, so the handler may have run twice for it"
 					+ (settlement.isCompletion() ? "" : " (" + settlement.reason + ")"));
 			this.store.observer().onOutcome(IdempotencyOutcome.LEASE_LOST);
-			return;
 		}
-		if (settlement.isCompletion()) {
+		else if (settlement.isCompletion()) {
 			this.store.observer().onOutcome(IdempotencyOutcome.EXECUTED);
 		}
 		else {
@@ -116,25 +129,36 @@ public final class OutcomeSettler implements AutoCloseable {
 		}
 	}
 
-	private void retryLater(Settlement settlement, int attempt, long startNanos, RuntimeException failure) {
-		long backoff = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(attempt - 1, 10));
+	private void retryLater(Settlement settlement, int attempt, long startNanos, @Nullable RuntimeException failure) {
+		long backoff = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(Math.max(attempt - 1, 0), 10));
 		long elapsed = System.nanoTime() - startNanos;
+		String cause = (failure != null) ? failure.getMessage() : "no answer";
 		if (elapsed + backoff > this.retryBudgetNanos) {
-			unknown(settlement.execution, settlement.what() + " failed " + attempt + " time(s) over "
-					+ Duration.ofNanos(elapsed).toMillis() + " ms: " + failure.getMessage());
+			gaveUp(settlement, settlement.what() + " failed " + attempt + " time(s) over "
+					+ Duration.ofNanos(elapsed).toMillis() + " ms: " + cause);
 			return;
 		}
-		if (attempt == 1) {
-			logger.warn(settlement.what() + " of record " + settlement.execution.logId() + " failed ("
-					+ failure.getMessage() + "); trying again for up to "
-					+ Duration.ofNanos(this.retryBudgetNanos).toSeconds() + " s while keeping its lease");
+		if (attempt == 1 && settlement.execution != null) {
+			this.waiting.put(settlement.recordId, settlement);
+			logger.warn(settlement.what() + " of record " + settlement.execution.logId() + " failed (" + cause
+					+ "); trying again for up to " + Duration.ofNanos(this.retryBudgetNanos).toSeconds()
+					+ " s while keeping its lease");
 		}
 		try {
 			retries().schedule(() -> attempt(settlement, attempt + 1, startNanos), backoff, TimeUnit.NANOSECONDS);
 		}
 		catch (RejectedExecutionException ex) {
-			unknown(settlement.execution, settlement.what() + " failed and no retry could be scheduled (shutting"
-					+ " down): " + failure.getMessage());
+			gaveUp(settlement, settlement.what() + " failed and no retry could be scheduled (shutting down): " + cause);
+		}
+	}
+
+	private void gaveUp(Settlement settlement, String reason) {
+		this.waiting.remove(settlement.recordId, settlement);
+		if (settlement.execution != null) {
+			unknown(settlement.execution, reason);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Gave up releasing record " + RecordIds.logId(settlement.recordId) + ": " + reason);
 		}
 	}
 
@@ -191,8 +215,12 @@ public final class OutcomeSettler implements AutoCloseable {
 		}
 	}
 
-	/** A complete (with its record) or a release (with its reason). */
-	private record Settlement(Execution execution, @Nullable CompletedRecord record, @Nullable String reason) {
+	/**
+	 * A complete (with its record) or a release (with its reason) of an execution, or the release of a
+	 * claim whose answer was lost (no execution).
+	 */
+	private record Settlement(@Nullable Execution execution, String recordId, String owner,
+			@Nullable CompletedRecord record, @Nullable String reason) {
 
 		boolean isCompletion() {
 			return this.record != null;

@@ -39,6 +39,14 @@ public class SettlementController {
 	}
 
 	@Idempotent
+	@PostMapping("/pay")
+	ResponseEntity<String> pay(@RequestHeader("Idempotency-Key") String key) throws InterruptedException {
+		ran(key);
+		Thread.sleep(150);
+		return ResponseEntity.status(HttpStatus.CREATED).body("paid " + key);
+	}
+
+	@Idempotent
 	@PostMapping("/send-error")
 	void sendError(@RequestHeader("Idempotency-Key") String key, HttpServletResponse response) throws IOException {
 		ran(key);
