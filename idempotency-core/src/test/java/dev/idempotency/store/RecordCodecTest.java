@@ -54,6 +54,25 @@ class RecordCodecTest {
 	}
 
 	@Test
+	void spec7_sentErrorRecordRoundTripsWithAndWithoutItsMessage() {
+		CompletedRecord withMessage = CompletedRecord.sentError("v1:fp", CREATED, COMPLETED, 422, "Refused",
+				List.of(new CompletedRecord.Header("X-Request-Id", "r-1")));
+		CompletedRecord withoutMessage = CompletedRecord.sentError("v1:fp", CREATED, COMPLETED, 401, null, List.of());
+		assertThat(RecordCodec.decode(RecordCodec.encode(withMessage))).isEqualTo(withMessage);
+		assertThat(RecordCodec.decode(RecordCodec.encode(withoutMessage))).isEqualTo(withoutMessage);
+		assertThat(((CompletedRecord) RecordCodec.decode(RecordCodec.encode(withoutMessage))).sentError()).isNotNull();
+		assertThat(new String(RecordCodec.encode(withMessage), java.nio.charset.StandardCharsets.UTF_8))
+			.contains("\"sentError\":{\"message\":\"Refused\"}");
+	}
+
+	@Test
+	void spec7_recordWithoutSentErrorMemberIsAnOrdinaryAnswer() {
+		CompletedRecord record = new CompletedRecord("v1:fp", CREATED, COMPLETED, 201, List.of(), new byte[] { 'x' },
+				true);
+		assertThat(((CompletedRecord) RecordCodec.decode(RecordCodec.encode(record))).sentError()).isNull();
+	}
+
+	@Test
 	void spec12_notReplayableRecordWithoutBodyRoundTrips() {
 		CompletedRecord record = new CompletedRecord("v1:fp", CREATED, COMPLETED, 200,
 				List.of(new CompletedRecord.Header("Content-Type", "text/event-stream")), new byte[0], false);

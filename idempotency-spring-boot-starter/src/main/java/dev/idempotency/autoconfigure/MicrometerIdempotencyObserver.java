@@ -20,7 +20,7 @@ import dev.idempotency.IdempotencyOutcome;
  * <li>{@value #REQUESTS} (counter), tag {@code outcome}: {@code executed}, {@code replayed},
  * {@code conflict}, {@code mismatch}, {@code invalid_key}, {@code invalid_token}, {@code request_too_large},
  * {@code store_unavailable}, {@code proceeded_without_store}, {@code not_replayable}, {@code released},
- * {@code unknown_outcome};</li>
+ * {@code unknown_outcome}, {@code lease_lost};</li>
  * <li>{@value #STORE_CALLS} (timer), tags {@code operation} ({@code claim}, {@code complete},
  * {@code release}, {@code extend_lease}) and {@code result} ({@code success}, {@code failure});</li>
  * <li>{@value #LEASE_EXTENSIONS} (counter).</li>

@@ -22,6 +22,7 @@ import org.springframework.boot.test.context.assertj.ApplicationContextAssertPro
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -102,6 +103,25 @@ class IdempotencyAutoConfigurationTests {
 			assertThat(context).hasSingleBean(InMemoryIdempotencyStore.class);
 			assertThat(context).doesNotHaveBean(RedisEvictionPolicyCheck.class);
 		});
+	}
+
+	@Test
+	void spec7_requestListenerThatSettlesEndedRequestsIsRegisteredWithTheFilter() {
+		this.contextRunner.run((context) -> {
+			ServletListenerRegistrationBean<?> listener = context.getBean("idempotencyRequestListener",
+					ServletListenerRegistrationBean.class);
+			assertThat(listener.getListener()).isInstanceOf(dev.idempotency.execution.ExecutionRequestListener.class);
+		});
+	}
+
+	@Test
+	void spec7_handlerInvocationPostProcessorIsRegisteredAndBacksOffForTheApplicationsOwn() {
+		this.contextRunner.run((context) -> assertThat(context)
+			.hasSingleBean(dev.idempotency.handler.IdempotentHandlerInvocationPostProcessor.class));
+		this.contextRunner.withBean("myPostProcessor", dev.idempotency.handler.IdempotentHandlerInvocationPostProcessor.class)
+			.run((context) -> assertThat(context)
+				.getBeanNames(dev.idempotency.handler.IdempotentHandlerInvocationPostProcessor.class)
+				.containsExactly("myPostProcessor"));
 	}
 
 	@Test

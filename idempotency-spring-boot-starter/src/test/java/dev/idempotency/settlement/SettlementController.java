@@ -38,6 +38,23 @@ public class SettlementController {
 		runs.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
 	}
 
+	static final Map<String, DeferredResult<String>> held = new ConcurrentHashMap<>();
+
+	/** Runs, then holds its answer (without holding a thread) until {@link #releaseHeld()}. */
+	@Idempotent
+	@PostMapping("/held")
+	DeferredResult<String> held(@RequestHeader("Idempotency-Key") String key) {
+		ran(key);
+		DeferredResult<String> result = new DeferredResult<>(120_000L);
+		held.put(key, result);
+		return result;
+	}
+
+	static void releaseHeld() {
+		held.forEach((key, result) -> result.setResult("held " + key));
+		held.clear();
+	}
+
 	@Idempotent
 	@PostMapping("/pay")
 	ResponseEntity<String> pay(@RequestHeader("Idempotency-Key") String key) throws InterruptedException {
