@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * Computes the request fingerprint that is stored with an idempotency record and
  * compared on every retry with the same key.
  * <p>
- * A fingerprint is {@code "v1:"} followed by the unpadded base64url SHA-256 digest
+ * A fingerprint is {@code "v1:"} ({@code "v2:"} for form and multipart bodies) followed by the unpadded
+ * base64url SHA-256 digest
  * of, each length-prefixed: the HTTP method, the route, the request target (path
  * and query as sent, so two requests that differ only in a path variable or a
  * query parameter are different requests), the body, and the name and
@@ -28,8 +29,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RequestFingerprinter {
 
-	/** Version prefix of the fingerprints produced by this class. */
+	/** Version prefix of the fingerprints of JSON and raw bodies, unchanged since the first release. */
 	public static final String VERSION = "v1";
+
+	/**
+	 * Version prefix of the fingerprints of form and multipart bodies, whose digest changed when the filter
+	 * began to read them from the raw bytes: a record of the earlier form is never compared with them.
+	 */
+	public static final String FORM_AND_MULTIPART_VERSION = "v2";
 
 	private static final byte RAW_BODY = 0;
 
@@ -95,7 +102,8 @@ public final class RequestFingerprinter {
 				update(digest, value);
 			}
 		}
-		return VERSION + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest());
+		String version = isFormOrMultipart(contentType) ? FORM_AND_MULTIPART_VERSION : VERSION;
+		return version + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest());
 	}
 
 	/**
@@ -122,6 +130,12 @@ public final class RequestFingerprinter {
 	private static @Nullable String version(String fingerprint) {
 		int colon = fingerprint.indexOf(':');
 		return (colon > 0) ? fingerprint.substring(0, colon) : null;
+	}
+
+	static boolean isFormOrMultipart(@Nullable String contentType) {
+		return contentType != null
+				&& (contentType.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
+						|| contentType.regionMatches(true, 0, "multipart/", 0, 10));
 	}
 
 	static boolean isJson(@Nullable String contentType) {

@@ -27,6 +27,20 @@ class RequestFingerprinterTest {
 	}
 
 	@Test
+	void spec4_formAndMultipartFingerprintsAreVersionTwoSoRecordsOfTheEarlierDigestStillReplay() {
+		byte[] body = "a=1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		String form = this.fingerprinter.fingerprint("POST", "/f", "/f", "application/x-www-form-urlencoded", body,
+				NO_HEADERS);
+		String multipart = this.fingerprinter.fingerprint("POST", "/f", "/f", "multipart/related; boundary=x", body,
+				NO_HEADERS);
+		String raw = this.fingerprinter.fingerprint("POST", "/f", "/f", "text/plain", body, NO_HEADERS);
+		assertThat(form).startsWith("v2:");
+		assertThat(multipart).startsWith("v2:");
+		assertThat(raw).startsWith("v1:");
+		assertThat(RequestFingerprinter.matches("v1:recordOfTheEarlierFormDigest", form)).isTrue();
+	}
+
+	@Test
 	void spec4_fingerprintIsDeterministic() {
 		assertThat(json("{\"a\":1}")).isEqualTo(json("{\"a\":1}"));
 	}
