@@ -309,6 +309,24 @@ abstract class SampleContractTests {
 	}
 
 	@Test
+	void issue12_amountsAndAccountIdsBeyondTheDatabaseColumnsAre400AndNothingMoves() {
+		String longId = "a".repeat(256);
+		HttpResponse<byte[]> longAccount = this.client.putAccount("alice", longId, "1.00");
+		HttpResponse<byte[]> hugeBalance = this.client.putAccount("alice", this.account, "100000000000000000.00");
+		HttpResponse<byte[]> hugeAmount = this.client.pay("alice", newKey(), this.account, "100000000000000000.00");
+		assertThat(longAccount.statusCode()).isEqualTo(400);
+		assertThat(text(longAccount)).contains("https://idempotency.dev/sample/problems/invalid-request");
+		assertThat(this.client.getAccount("alice", longId).statusCode()).isEqualTo(404);
+		assertThat(hugeBalance.statusCode()).isEqualTo(400);
+		assertThat(text(hugeBalance)).contains("https://idempotency.dev/sample/problems/invalid-amount");
+		assertThat(hugeAmount.statusCode()).isEqualTo(400);
+		assertThat(text(hugeAmount)).contains("https://idempotency.dev/sample/problems/invalid-amount");
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("1000.00");
+		assertThat(this.client.putAccount("alice", this.account, "99999999999999999.99").statusCode()).isEqualTo(200);
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("99999999999999999.99");
+	}
+
+	@Test
 	void fiveHundredKeysSentThreeTimesConcurrentlyDebitOncePerKey() throws Exception {
 		int keys = 500;
 		int copies = 3;
