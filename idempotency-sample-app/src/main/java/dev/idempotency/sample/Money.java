@@ -5,8 +5,13 @@ import java.math.BigDecimal;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-/** Amounts are decimal strings with at most two fraction digits, never floating point. */
+/**
+ * Amounts are decimal strings with at most two fraction digits and at most 17 before the point (the
+ * database's {@code NUMERIC(19,2)}), never floating point.
+ */
 public final class Money {
+
+	private static final int MAX_INTEGER_DIGITS = 17;
 
 	private Money() {
 	}
@@ -23,8 +28,8 @@ public final class Money {
 	}
 
 	/**
-	 * @throws InvalidAmountException when the text is not a decimal with at most two fraction digits, or
-	 * is negative (or zero, when {@code positive})
+	 * @throws InvalidAmountException when the text is not a decimal with at most two fraction digits and
+	 * 17 integer digits, or is negative (or zero, when {@code positive})
 	 */
 	public static BigDecimal parse(@Nullable String text, String field, boolean positive) {
 		BigDecimal amount;
@@ -36,6 +41,9 @@ public final class Money {
 		}
 		if (amount.scale() > 2 || text.contains("e") || text.contains("E")) {
 			throw new InvalidAmountException(field + " must have at most two fraction digits");
+		}
+		if (amount.precision() - amount.scale() > MAX_INTEGER_DIGITS) {
+			throw new InvalidAmountException(field + " must have at most " + MAX_INTEGER_DIGITS + " digits before the point");
 		}
 		if (amount.signum() < 0 || (positive && amount.signum() == 0)) {
 			throw new InvalidAmountException(field + " must be " + (positive ? "positive" : "zero or more"));

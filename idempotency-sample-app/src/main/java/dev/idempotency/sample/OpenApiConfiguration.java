@@ -24,8 +24,8 @@ class OpenApiConfiguration {
 		return new OpenAPI()
 			.info(new Info().title("Idempotency sample payment service")
 				.version("1") // of this API, which OpenAPI requires; not the library's version
-				.description("Accounts, payments, refunds, transfers and order payments, kept in this instance's"
-						+ " memory. The money-moving POST operations are idempotent. HTTP Basic, demo users"
+				.description("Accounts, payments, refunds, transfers and order payments, kept in the sample's"
+						+ " database. The money-moving POST operations are idempotent. HTTP Basic, demo users"
 						+ " alice/alice and bob/bob."))
 			.components(new Components().addSecuritySchemes(BASIC,
 					new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic")))

@@ -9,9 +9,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class SampleProperties {
 
 	/**
-	 * How long each payment and refund waits before committing, to simulate a slow payment gateway.
+	 * How long each payment and refund waits before it starts its database work, to simulate a slow
+	 * payment gateway.
 	 */
 	private Duration gatewayDelay = Duration.ZERO;
+
+	/**
+	 * How long each debit (payment, transfer, order payment) waits after debiting the account and
+	 * recording the payment, inside the same database transaction, to simulate a slow receipt step.
+	 */
+	private Duration afterDebitDelay = Duration.ZERO;
 
 	public Duration getGatewayDelay() {
 		return this.gatewayDelay;
@@ -19,6 +26,14 @@ public class SampleProperties {
 
 	public void setGatewayDelay(Duration gatewayDelay) {
 		this.gatewayDelay = gatewayDelay;
+	}
+
+	public Duration getAfterDebitDelay() {
+		return this.afterDebitDelay;
+	}
+
+	public void setAfterDebitDelay(Duration afterDebitDelay) {
+		this.afterDebitDelay = afterDebitDelay;
 	}
 
 }

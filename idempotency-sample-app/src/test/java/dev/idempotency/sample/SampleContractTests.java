@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.idempotency.sample.payments.PaymentGateway;
 
@@ -39,6 +40,9 @@ abstract class SampleContractTests {
 	@Autowired
 	SampleProperties properties;
 
+	@Autowired
+	JdbcClient jdbc;
+
 	SampleClient client;
 
 	String account;
@@ -53,6 +57,17 @@ abstract class SampleContractTests {
 	@AfterEach
 	void fastGateway() {
 		this.properties.setGatewayDelay(Duration.ZERO);
+		this.properties.setAfterDebitDelay(Duration.ZERO);
+	}
+
+	/** The committed payment rows of this test's account, read from the sample's database. */
+	long paymentRows() {
+		return this.jdbc.sql("SELECT COUNT(*) FROM payment WHERE account_id = ?").param(this.account).query(Long.class).single();
+	}
+
+	/** The committed balance of this test's account, read from the sample's database. */
+	BigDecimal storedBalance(String account) {
+		return this.jdbc.sql("SELECT balance FROM account WHERE id = ?").param(account).query(BigDecimal.class).single();
 	}
 
 	static String newKey() {
@@ -246,6 +261,69 @@ abstract class SampleContractTests {
 		assertThat(executed + replays + conflicts).isEqualTo(requests);
 		assertThat(this.gateway.debits() - debits).isEqualTo(1);
 		assertThat(this.client.balance(this.account)).isEqualByComparingTo("990.00");
+	}
+
+	@Test
+	void issue12_thirtyTwoRacingPaymentsWithOneKeyCommitOnePaymentRowAndOneDebit() throws Exception {
+		String key = newKey();
+		List<HttpResponse<byte[]>> responses = concurrently(32, (i) -> this.client.pay("alice", key, this.account, "10.00"));
+		assertThat(responses).allSatisfy((r) -> assertThat(r.statusCode()).isIn(201, 409));
+		assertThat(paymentRows()).isEqualTo(1);
+		assertThat(storedBalance(this.account)).isEqualByComparingTo("990.00");
+	}
+
+	@Test
+	void issue12_afterDebitDelayWaitsAfterTheDebitInsideItsTransaction() throws Exception {
+		Duration delay = Duration.ofSeconds(2);
+		this.properties.setAfterDebitDelay(delay);
+		String order = "acc-" + UUID.randomUUID();
+		String transfer = "acc-" + UUID.randomUUID();
+		this.client.putAccount("alice", order, "1000.00");
+		this.client.putAccount("alice", transfer, "1000.00");
+		String token = this.client.token("alice");
+		ExecutorService executor = Executors.newFixedThreadPool(3);
+		try {
+			long start = System.nanoTime();
+			List<Future<HttpResponse<byte[]>>> sent = List.of(
+					executor.submit(() -> this.client.pay("alice", newKey(), this.account, "10.00")),
+					executor.submit(() -> this.client.payOrder("alice", "order-" + UUID.randomUUID(), order, "10.00")),
+					executor.submit(() -> this.client.transfer("alice", token, transfer, "10.00")));
+			// Nothing can commit before start + delay: until half of it has passed, every balance is untouched.
+			while (System.nanoTime() - start < delay.toNanos() / 2) {
+				assertThat(List.of(storedBalance(this.account), storedBalance(order), storedBalance(transfer)))
+					.as("balances committed while the handlers wait after their debits")
+					.allSatisfy((b) -> assertThat(b).isEqualByComparingTo("1000.00"));
+				Thread.sleep(50);
+			}
+			for (Future<HttpResponse<byte[]>> response : sent) {
+				assertThat(response.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(delay);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(paymentRows()).isEqualTo(1);
+		assertThat(List.of(storedBalance(this.account), storedBalance(order), storedBalance(transfer)))
+			.allSatisfy((b) -> assertThat(b).isEqualByComparingTo("990.00"));
+	}
+
+	@Test
+	void issue12_amountsAndAccountIdsBeyondTheDatabaseColumnsAre400AndNothingMoves() {
+		String longId = "a".repeat(256);
+		HttpResponse<byte[]> longAccount = this.client.putAccount("alice", longId, "1.00");
+		HttpResponse<byte[]> hugeBalance = this.client.putAccount("alice", this.account, "100000000000000000.00");
+		HttpResponse<byte[]> hugeAmount = this.client.pay("alice", newKey(), this.account, "100000000000000000.00");
+		assertThat(longAccount.statusCode()).isEqualTo(400);
+		assertThat(text(longAccount)).contains("https://idempotency.dev/sample/problems/invalid-request");
+		assertThat(this.client.getAccount("alice", longId).statusCode()).isEqualTo(404);
+		assertThat(hugeBalance.statusCode()).isEqualTo(400);
+		assertThat(text(hugeBalance)).contains("https://idempotency.dev/sample/problems/invalid-amount");
+		assertThat(hugeAmount.statusCode()).isEqualTo(400);
+		assertThat(text(hugeAmount)).contains("https://idempotency.dev/sample/problems/invalid-amount");
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("1000.00");
+		assertThat(this.client.putAccount("alice", this.account, "99999999999999999.99").statusCode()).isEqualTo(200);
+		assertThat(this.client.balance(this.account)).isEqualByComparingTo("99999999999999999.99");
 	}
 
 	@Test

@@ -1,19 +1,24 @@
 package dev.idempotency.sample.payments;
 
 import java.math.BigDecimal;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.idempotency.sample.SampleProperties;
 import dev.idempotency.sample.accounts.Accounts;
+import dev.idempotency.sample.payments.Payments.Kind;
 
 /**
- * Moves money: waits {@code sample.gateway-delay} (a slow payment gateway), then debits or credits the
- * account and records the payment. Counts every debit and credit it commits, so tests can show that a
+ * Moves money: waits {@code sample.gateway-delay} (a slow payment gateway), then, in one database
+ * transaction, debits or credits the account and records the payment or refund; a debit then waits
+ * {@code sample.after-debit-delay} (a slow receipt step) before that transaction commits. Either the balance
+ * change and its record both commit or neither does. The transaction joins one already open on the
+ * calling thread. Counts every debit and credit this instance committed, so tests can show that a
  * retried request moved the money once.
  */
 @Component
@@ -21,49 +26,50 @@ public class PaymentGateway {
 
 	private final Accounts accounts;
 
+	private final Payments payments;
+
 	private final SampleProperties properties;
 
-	private final Map<String, Payment> payments = new ConcurrentHashMap<>();
-
-	private final Map<String, Payment> refunds = new ConcurrentHashMap<>();
+	private final TransactionTemplate transaction;
 
 	private final AtomicLong debits = new AtomicLong();
 
 	private final AtomicLong credits = new AtomicLong();
 
-	PaymentGateway(Accounts accounts, SampleProperties properties) {
+	PaymentGateway(Accounts accounts, Payments payments, SampleProperties properties, TransactionTemplate transaction) {
 		this.accounts = accounts;
+		this.payments = payments;
 		this.properties = properties;
+		this.transaction = transaction;
 	}
 
 	public Payment debit(String accountId, BigDecimal amount) {
-		awaitGateway();
-		this.accounts.debit(accountId, amount);
-		this.debits.incrementAndGet();
-		return record(this.payments, accountId, amount);
+		await(this.properties.getGatewayDelay(), "the payment gateway");
+		return this.transaction.execute((status) -> {
+			this.accounts.debit(accountId, amount);
+			Payment payment = this.payments.insert(Kind.PAYMENT, accountId, amount);
+			await(this.properties.getAfterDebitDelay(), "the receipt");
+			countOnCommit(this.debits);
+			return payment;
+		});
 	}
 
 	public Payment credit(String accountId, BigDecimal amount) {
-		awaitGateway();
-		this.accounts.credit(accountId, amount);
-		this.credits.incrementAndGet();
-		return record(this.refunds, accountId, amount);
+		await(this.properties.getGatewayDelay(), "the payment gateway");
+		return this.transaction.execute((status) -> {
+			this.accounts.credit(accountId, amount);
+			Payment refund = this.payments.insert(Kind.REFUND, accountId, amount);
+			countOnCommit(this.credits);
+			return refund;
+		});
 	}
 
 	public Payment payment(String id) {
-		Payment payment = this.payments.get(id);
-		if (payment == null) {
-			throw new PaymentNotFoundException("payment", id);
-		}
-		return payment;
+		return this.payments.get(Kind.PAYMENT, id);
 	}
 
 	public Payment refund(String id) {
-		Payment refund = this.refunds.get(id);
-		if (refund == null) {
-			throw new PaymentNotFoundException("refund", id);
-		}
-		return refund;
+		return this.payments.get(Kind.REFUND, id);
 	}
 
 	/** How many debits this instance committed. */
@@ -76,21 +82,26 @@ public class PaymentGateway {
 		return this.credits.get();
 	}
 
-	private static Payment record(Map<String, Payment> records, String accountId, BigDecimal amount) {
-		Payment payment = new Payment(UUID.randomUUID().toString(), accountId, amount, "COMPLETED");
-		records.put(payment.id(), payment);
-		return payment;
+	private static void countOnCommit(AtomicLong counter) {
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+			@Override
+			public void afterCommit() {
+				counter.incrementAndGet();
+			}
+
+		});
 	}
 
-	private void awaitGateway() {
-		long millis = this.properties.getGatewayDelay().toMillis();
+	private static void await(Duration delay, String what) {
+		long millis = delay.toMillis();
 		if (millis > 0) {
 			try {
 				Thread.sleep(millis);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted while waiting for the payment gateway", ex);
+				throw new IllegalStateException("Interrupted while waiting for " + what, ex);
 			}
 		}
 	}
