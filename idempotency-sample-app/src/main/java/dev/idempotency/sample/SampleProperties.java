@@ -15,8 +15,8 @@ public class SampleProperties {
 	private Duration gatewayDelay = Duration.ZERO;
 
 	/**
-	 * How long each debit (payment, transfer, order payment) waits after debiting the account and
-	 * recording the payment, inside the same database transaction, to simulate a slow receipt step.
+	 * How long each debit (payment, transfer, order payment) waits after its transaction (the debit and
+	 * the payment row) committed, still inside the handler, to simulate a slow receipt step.
 	 */
 	private Duration afterDebitDelay = Duration.ZERO;
 

@@ -15,11 +15,14 @@ import dev.idempotency.sample.payments.Payments.Kind;
 
 /**
  * Moves money: waits {@code sample.gateway-delay} (a slow payment gateway), then, in one database
- * transaction, debits or credits the account and records the payment or refund; a debit then waits
- * {@code sample.after-debit-delay} (a slow receipt step) before that transaction commits. Either the balance
- * change and its record both commit or neither does. The transaction joins one already open on the
- * calling thread. Counts every debit and credit this instance committed, so tests can show that a
- * retried request moved the money once.
+ * transaction, debits or credits the account and records the payment or refund, so that either both
+ * commit or neither does; a debit then waits {@code sample.after-debit-delay} (a slow receipt step), after
+ * its transaction. On its own that transaction commits before the receipt step: a crash during the step
+ * leaves the debit done and its answer unstored, the window in which a retry used to debit again. The
+ * transaction joins one already open on the calling thread, as with the filter's transactional
+ * completion, which then commits the debit, the receipt step and the stored answer together. Counts
+ * every debit and credit this instance committed, so tests can show that a retried request moved the
+ * money once.
  */
 @Component
 public class PaymentGateway {
@@ -45,13 +48,14 @@ public class PaymentGateway {
 
 	public Payment debit(String accountId, BigDecimal amount) {
 		await(this.properties.getGatewayDelay(), "the payment gateway");
-		return this.transaction.execute((status) -> {
+		Payment payment = this.transaction.execute((status) -> {
 			this.accounts.debit(accountId, amount);
-			Payment payment = this.payments.insert(Kind.PAYMENT, accountId, amount);
-			await(this.properties.getAfterDebitDelay(), "the receipt");
+			Payment inserted = this.payments.insert(Kind.PAYMENT, accountId, amount);
 			countOnCommit(this.debits);
-			return payment;
+			return inserted;
 		});
+		await(this.properties.getAfterDebitDelay(), "the receipt");
+		return payment;
 	}
 
 	public Payment credit(String accountId, BigDecimal amount) {
