@@ -3,6 +3,8 @@ package dev.idempotency.store;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.Assert;
 
 /**
@@ -47,6 +49,19 @@ final class InMemoryBounds {
 			this.bytes.addAndGet(delta);
 		}
 		return true;
+	}
+
+	/** Takes the room for {@code next} in place of {@code current} (absent or expired), unless a bound would pass. */
+	boolean admit(@Nullable InMemoryEntry current, InMemoryEntry next) {
+		return admit(current == null, (current != null) ? current.weight() : 0, next.weight());
+	}
+
+	/** Accounts for {@code current} leaving the map; returns {@code null}, the map's "remove". */
+	@Nullable InMemoryEntry removed(@Nullable InMemoryEntry current) {
+		if (current != null) {
+			free(current.weight());
+		}
+		return null;
 	}
 
 	/** Gives back the room of an entry weighing {@code weight} that left the store. */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UnsupportedEncodingException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,15 +11,12 @@ import java.util.Locale;
 import java.util.Map;
 
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.util.FastByteArrayOutputStream;
 import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.web.filter.ShallowEtagHeaderFilter;
 
@@ -40,63 +36,41 @@ import org.springframework.web.filter.ShallowEtagHeaderFilter;
  */
 public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 
-	/** The attribute {@link ShallowEtagHeaderFilter#disableContentCaching} sets. */
-	private static final String STREAMING_ATTRIBUTE = ShallowEtagHeaderFilter.class.getName() + ".STREAMING";
+	private final HeldBackBody body;
 
-	private final HttpServletRequest request;
-
-	private final int limit;
-
-	private final FastByteArrayOutputStream buffer = new FastByteArrayOutputStream(1024);
-
-	private boolean passThrough;
-
-	private boolean errorSent;
-
-	private int errorStatus;
-
-	private @Nullable String errorMessage;
-
-	private @Nullable Long contentLength;
-
-	private @Nullable ServletOutputStream outputStream;
+	private final ResponseBookkeeping bookkeeping = new ResponseBookkeeping(this);
 
 	private @Nullable PrintWriter writer;
 
-	private @Nullable Locale locale;
-
-	private final List<String> contentEncodings = new ArrayList<>(1);
-
 	public CapturingResponseWrapper(HttpServletResponse response, HttpServletRequest request, int limit) {
 		super(response);
-		this.request = request;
-		this.limit = limit;
+		this.body = new HeldBackBody(this::getResponse, request, limit);
 	}
 
 	/** Whether the whole body was held back and can be stored for replay. */
 	public boolean isReplayable() {
-		return !this.passThrough;
+		return !this.body.isPassThrough();
 	}
 
 	/** Whether the handler called {@code sendError}: the body comes from the container's error dispatch. */
 	public boolean isErrorSent() {
-		return this.errorSent;
+		return this.bookkeeping.isErrorSent();
 	}
 
 	/** The status given to {@code sendError}, or 0. */
 	public int getErrorStatus() {
-		return this.errorStatus;
+		return this.bookkeeping.getErrorStatus();
 	}
 
 	/** The message given to {@code sendError}, if any. */
 	public @Nullable String getErrorMessage() {
-		return this.errorMessage;
+		return this.bookkeeping.getErrorMessage();
 	}
 
 	/** The body held back so far. The array may be the buffer itself: do not change it. */
 	public byte[] body() throws IOException {
 		flushWriter();
-		return this.buffer.toByteArrayUnsafe();
+		return this.body.bytes();
 	}
 
 	/**
@@ -104,8 +78,7 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 	 * {@link #setLocale}, which Tomcat sends in place of any such header, else the header's own values.
 	 */
 	public Collection<String> contentLanguages() {
-		return (this.locale != null) ? List.of(this.locale.toLanguageTag())
-				: getHeaders(HttpHeaders.CONTENT_LANGUAGE);
+		return this.bookkeeping.contentLanguages();
 	}
 
 	/**
@@ -113,31 +86,21 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 	 * one the container adds when it compresses the answer itself.
 	 */
 	public List<String> contentEncodings() {
-		return List.copyOf(this.contentEncodings);
+		return this.bookkeeping.contentEncodings();
 	}
 
 	/** Sends the held-back body, with its {@code Content-Length}, to the real response. */
 	public void copyBodyToResponse() throws IOException {
 		flushWriter();
-		if (this.passThrough || this.errorSent) {
+		if (this.bookkeeping.isErrorSent()) {
 			return;
 		}
-		HttpServletResponse response = (HttpServletResponse) getResponse();
-		if (!response.isCommitted() && response.getHeader(HttpHeaders.TRANSFER_ENCODING) == null) {
-			response.setContentLengthLong(this.buffer.size());
-		}
-		if (this.buffer.size() > 0) {
-			this.buffer.writeTo(response.getOutputStream());
-			this.buffer.reset();
-		}
+		this.body.copyToResponse();
 	}
 
 	@Override
 	public ServletOutputStream getOutputStream() throws IOException {
-		if (this.outputStream == null) {
-			this.outputStream = new CapturingOutputStream();
-		}
-		return this.outputStream;
+		return this.body.outputStream();
 	}
 
 	@Override
@@ -158,10 +121,7 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 	@Override
 	public void flushBuffer() throws IOException {
 		flushWriter();
-		if (!this.passThrough && isStreaming()) {
-			switchToPassThrough();
-		}
-		if (this.passThrough) {
+		if (this.body.passThroughIfStreaming()) {
 			super.flushBuffer();
 		}
 	}
@@ -180,9 +140,7 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 
 	@Override
 	public void setLocale(@Nullable Locale locale) {
-		if (!isCommitted()) {
-			this.locale = locale;
-		}
+		this.bookkeeping.setLocale(locale);
 		super.setLocale(locale);
 	}
 
@@ -193,36 +151,24 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 
 	@Override
 	public void setContentLengthLong(long length) {
-		if (this.passThrough) {
+		if (!this.body.holdBackContentLength(length)) {
 			super.setContentLengthLong(length);
-		}
-		else {
-			this.contentLength = length;
 		}
 	}
 
 	@Override
 	public void setHeader(String name, @Nullable String value) {
-		if (HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name) && !isCommitted()) {
-			this.contentEncodings.clear();
-		}
-		addContentEncoding(name, value);
-		if (!holdBackContentLength(name, value)) {
+		this.bookkeeping.setHeader(name, value);
+		if (!this.body.holdBackContentLength(name, value)) {
 			super.setHeader(name, value);
 		}
 	}
 
 	@Override
 	public void addHeader(String name, @Nullable String value) {
-		addContentEncoding(name, value);
-		if (!holdBackContentLength(name, value)) {
+		this.bookkeeping.addHeader(name, value);
+		if (!this.body.holdBackContentLength(name, value)) {
 			super.addHeader(name, value);
-		}
-	}
-
-	private void addContentEncoding(String name, @Nullable String value) {
-		if (value != null && HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name) && !isCommitted()) {
-			this.contentEncodings.add(value);
 		}
 	}
 
@@ -242,15 +188,6 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 		}
 	}
 
-	/** Keeps a {@code Content-Length} set while the body is held back; it is set when the body is sent. */
-	private boolean holdBackContentLength(String name, @Nullable String value) {
-		if (this.passThrough || !HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)) {
-			return false;
-		}
-		this.contentLength = (value != null) ? Long.valueOf(value) : null;
-		return true;
-	}
-
 	@Override
 	public void setIntHeader(String name, int value) {
 		setHeader(name, Integer.toString(value));
@@ -263,120 +200,42 @@ public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 
 	@Override
 	public void sendError(int status) throws IOException {
-		this.errorSent = true;
-		this.errorStatus = status;
-		this.errorMessage = null;
-		this.buffer.reset();
+		this.bookkeeping.sendError(status, null);
+		this.body.discard();
 		super.sendError(status);
 	}
 
 	@Override
 	public void sendError(int status, String message) throws IOException {
-		this.errorSent = true;
-		this.errorStatus = status;
-		this.errorMessage = message;
-		this.buffer.reset();
+		this.bookkeeping.sendError(status, message);
+		this.body.discard();
 		super.sendError(status, message);
 	}
 
 	@Override
 	public void sendRedirect(String location) throws IOException {
-		this.buffer.reset();
+		this.body.discard();
 		super.sendRedirect(location);
 	}
 
 	@Override
 	public void reset() {
 		super.reset();
-		this.buffer.reset();
-		this.contentLength = null;
+		this.body.reset();
 		this.writer = null;
-		this.locale = null;
-		this.contentEncodings.clear();
+		this.bookkeeping.reset();
 	}
 
 	@Override
 	public void resetBuffer() {
 		super.resetBuffer();
-		this.buffer.reset();
-	}
-
-	/** Whether Spring MVC marked the answer as streamed (SSE, emitters, {@code StreamingResponseBody}). */
-	private boolean isStreaming() {
-		return this.request.getAttribute(STREAMING_ATTRIBUTE) != null;
+		this.body.discard();
 	}
 
 	private void flushWriter() {
 		if (this.writer != null) {
 			this.writer.flush();
 		}
-	}
-
-	private void switchToPassThrough() throws IOException {
-		this.passThrough = true;
-		HttpServletResponse response = (HttpServletResponse) getResponse();
-		if (this.contentLength != null) {
-			response.setContentLengthLong(this.contentLength);
-		}
-		if (this.buffer.size() > 0) {
-			this.buffer.writeTo(response.getOutputStream());
-		}
-		this.buffer.reset();
-	}
-
-	private @Nullable ServletOutputStream target(int length) throws IOException {
-		if (!this.passThrough && (this.buffer.size() + (long) length > this.limit
-				|| isStreaming())) {
-			switchToPassThrough();
-		}
-		return this.passThrough ? getResponse().getOutputStream() : null;
-	}
-
-	private final class CapturingOutputStream extends ServletOutputStream {
-
-		@Override
-		public void write(int b) throws IOException {
-			ServletOutputStream target = target(1);
-			if (target != null) {
-				target.write(b);
-			}
-			else {
-				CapturingResponseWrapper.this.buffer.write(b);
-			}
-		}
-
-		@Override
-		public void write(byte[] bytes, int offset, int length) throws IOException {
-			ServletOutputStream target = target(length);
-			if (target != null) {
-				target.write(bytes, offset, length);
-			}
-			else {
-				CapturingResponseWrapper.this.buffer.write(bytes, offset, length);
-			}
-		}
-
-		@Override
-		public void flush() throws IOException {
-			if (!CapturingResponseWrapper.this.passThrough
-					&& isStreaming()) {
-				switchToPassThrough();
-			}
-			if (CapturingResponseWrapper.this.passThrough) {
-				getResponse().getOutputStream().flush();
-			}
-		}
-
-		@Override
-		public boolean isReady() {
-			return true;
-		}
-
-		@Override
-		public void setWriteListener(WriteListener listener) {
-			throw new UnsupportedOperationException("Non-blocking writes are not supported by the idempotency filter");
-		}
-
 	}
 
 }

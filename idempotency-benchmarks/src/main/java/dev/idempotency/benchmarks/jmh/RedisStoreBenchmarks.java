@@ -223,8 +223,8 @@ public class RedisStoreBenchmarks {
 	}
 
 	/**
-	 * The reference path: the store's claim and complete scripts (read from {@link RedisIdempotencyStore}, so
-	 * they stay the same) as {@code EVALSHA} over one blocking socket, written and read by the calling thread
+	 * The reference path: the store's claim and complete scripts (read from the store's package-private
+	 * {@code RedisScripts}, so they stay the same) as {@code EVALSHA} over one blocking socket, written and read by the calling thread
 	 * (RESP2, binary-safe). Same key layout and arguments as the store. Only claim and complete.
 	 */
 	static final class SocketStore implements IdempotencyStore, AutoCloseable {
@@ -255,12 +255,13 @@ public class RedisStoreBenchmarks {
 
 		private static String script(String name) {
 			try {
-				Field field = RedisIdempotencyStore.class.getDeclaredField(name);
+				Field field = Class.forName(RedisIdempotencyStore.class.getPackageName() + ".RedisScripts")
+					.getDeclaredField(name);
 				field.setAccessible(true);
 				return ((RedisScript<?>) field.get(null)).getScriptAsString();
 			}
 			catch (ReflectiveOperationException ex) {
-				throw new IllegalStateException("RedisIdempotencyStore." + name + " not found", ex);
+				throw new IllegalStateException("RedisScripts." + name + " not found", ex);
 			}
 		}
 
