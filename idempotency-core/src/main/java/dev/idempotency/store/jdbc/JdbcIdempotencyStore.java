@@ -22,6 +22,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
+import dev.idempotency.key.RecordIds;
 import dev.idempotency.store.ClaimResult;
 import dev.idempotency.store.CompletedRecord;
 import dev.idempotency.store.CompletionResult;
@@ -313,8 +314,8 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	}
 
 	private IdempotencyStoreException contention(String operation, String recordId) {
-		return new IdempotencyStoreException("JDBC " + operation + " of a record in " + this.tableName
-				+ " found it changing on every attempt (" + ATTEMPTS + ")", null);
+		return new IdempotencyStoreException("JDBC " + operation + " of record " + RecordIds.logId(recordId) + " in "
+				+ this.tableName + " found it changing on every attempt (" + ATTEMPTS + ")", null);
 	}
 
 	private static long millis(Duration duration) {
