@@ -43,17 +43,21 @@ import dev.idempotency.store.IdempotencyStore;
 /**
  * Auto-configures the {@link IdempotencyFilter} for servlet web applications: a Redis store when a Redis
  * connection factory exists (Spring Boot's Redis auto-configuration, {@code spring.data.redis.*}), an
- * in-memory store otherwise, the scope from {@code idempotency.scope}, and the filter registered right
+ * in-memory store otherwise, the JDBC store on the application's {@code DataSource} with
+ * {@code idempotency.store.type=jdbc}, the scope from {@code idempotency.scope}, and the filter registered right
  * after Spring Security's filter chain, serving multipart bodies under the application's
  * {@link MultipartConfigElement} ({@code spring.servlet.multipart.*}). Every bean backs off when the
  * application defines its own; {@code idempotency.enabled=false} switches it all off.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ IdempotencyFilter.class, HandlerMapping.class })
 @ConditionalOnBooleanProperty(name = "idempotency.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(IdempotencyProperties.class)
-@Import({ RedisStoreConfiguration.class, InMemoryStoreConfiguration.class, TokenEndpointConfiguration.class })
+@Import({ RedisStoreConfiguration.class, JdbcStoreConfiguration.class, InMemoryStoreConfiguration.class,
+		TokenEndpointConfiguration.class })
 public class IdempotencyAutoConfiguration {
 
 	/** Spring Security's default filter chain order ({@code SecurityFilterProperties.DEFAULT_FILTER_ORDER}). */

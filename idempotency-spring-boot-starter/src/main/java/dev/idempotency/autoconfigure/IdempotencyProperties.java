@@ -282,7 +282,8 @@ public class IdempotencyProperties {
 
 		/**
 		 * Store to use: 'auto' (Redis when a Redis connection is configured, in-memory otherwise),
-		 * 'redis', or 'in-memory' (single instance only).
+		 * 'redis', 'jdbc' (a table in the application's DataSource), or 'in-memory' (single instance
+		 * only).
 		 */
 		private StoreType type = StoreType.AUTO;
 
@@ -446,7 +447,10 @@ public class IdempotencyProperties {
 		REDIS,
 
 		/** This JVM's memory: single instance only, lost on restart. */
-		IN_MEMORY
+		IN_MEMORY,
+
+		/** A table in the application's database ({@code DataSource}); start-up fails without one. */
+		JDBC
 
 	}
 

@@ -30,6 +30,10 @@ class InMemoryStoreConfiguration {
 			throw new IllegalStateException("idempotency.store.type=redis, but no Redis connection factory is"
 					+ " configured: add spring-boot-starter-data-redis and spring.data.redis.* settings");
 		}
+		if (properties.getStore().getType() == StoreType.JDBC) {
+			throw new IllegalStateException("idempotency.store.type=jdbc, but there is no DataSource or no Spring JDBC:"
+					+ " add spring-boot-starter-jdbc, a JDBC driver and spring.datasource.* settings");
+		}
 		IdempotencyProperties.InMemory bounds = properties.getStore().getInMemory();
 		logger.info("Idempotency store: in-memory (this instance only; records are lost on restart; at most "
 				+ bounds.getMaxRecords() + " records and " + bounds.getMaxBytes() + " of answers)."

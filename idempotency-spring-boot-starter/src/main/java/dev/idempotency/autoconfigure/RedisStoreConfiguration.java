@@ -22,7 +22,7 @@ import dev.idempotency.autoconfigure.IdempotencyProperties.StoreType;
 import dev.idempotency.store.IdempotencyStore;
 import dev.idempotency.store.redis.RedisIdempotencyStore;
 
-/** The Redis store, when a Redis connection factory exists and the store type is not in-memory. */
+/** The Redis store, when a Redis connection factory exists and the store type is 'auto' or 'redis'. */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ RedisConnectionFactory.class, ReactiveRedisConnectionFactory.class })
 @ConditionalOnBean(RedisConnectionFactory.class)
@@ -80,8 +80,9 @@ class RedisStoreConfiguration {
 			StoreType type = Binder.get(context.getEnvironment())
 				.bind("idempotency.store.type", StoreType.class)
 				.orElse(StoreType.AUTO);
-			return (type != StoreType.IN_MEMORY) ? ConditionOutcome.match("idempotency.store.type is " + type)
-					: ConditionOutcome.noMatch("idempotency.store.type is in-memory");
+			return (type == StoreType.AUTO || type == StoreType.REDIS)
+					? ConditionOutcome.match("idempotency.store.type is " + type)
+					: ConditionOutcome.noMatch("idempotency.store.type is " + type);
 		}
 
 	}

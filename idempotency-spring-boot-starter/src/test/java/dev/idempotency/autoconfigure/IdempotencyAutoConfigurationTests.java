@@ -72,7 +72,9 @@ class IdempotencyAutoConfigurationTests {
 			"idempotency.max-response-body", "idempotency.replayed-headers", "idempotency.fingerprinted-headers",
 			"idempotency.filter-order", "idempotency.store.type", "idempotency.store.timeout",
 			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout", "idempotency.store.retry-budget",
-			"idempotency.store.in-memory.max-records", "idempotency.store.in-memory.max-bytes", "idempotency.tokens.enabled",
+			"idempotency.store.in-memory.max-records", "idempotency.store.in-memory.max-bytes",
+			"idempotency.store.jdbc.initialize-schema", "idempotency.store.jdbc.table-name",
+			"idempotency.store.jdbc.cleanup-cron", "idempotency.tokens.enabled",
 			"idempotency.tokens.path", "idempotency.tokens.ttl");
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
