@@ -13,6 +13,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -22,6 +23,7 @@ import dev.idempotency.execution.ExecutionRequestListener;
 import dev.idempotency.execution.LeaseKeeper;
 import dev.idempotency.execution.ObservedStore;
 import dev.idempotency.execution.OutcomeSettler;
+import dev.idempotency.execution.TransactionalCompletion;
 import dev.idempotency.fingerprint.RequestFingerprinter;
 import dev.idempotency.handler.CorsAnswers;
 import dev.idempotency.handler.IdempotentHandler;
@@ -77,6 +79,16 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
 	public IdempotencyFilter(IdempotencyStore store, IdempotentHandlerResolver handlerResolver,
 			IdempotencyScopeResolver scopeResolver, IdempotencySettings settings, IdempotencyObserver observer) {
+		this(store, handlerResolver, scopeResolver, settings, observer, null);
+	}
+
+	/**
+	 * A filter with transactional completion: the handler runs, and its answer is stored, in one
+	 * transaction; the store's {@code complete} must take part in it ({@link TransactionalCompletion}).
+	 */
+	public IdempotencyFilter(IdempotencyStore store, IdempotentHandlerResolver handlerResolver,
+			IdempotencyScopeResolver scopeResolver, IdempotencySettings settings, IdempotencyObserver observer,
+			@Nullable TransactionalCompletion transactionalCompletion) {
 		this.store = new ObservedStore(store, observer);
 		this.handlerResolver = handlerResolver;
 		this.observer = observer;
@@ -90,7 +102,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		this.maxResponseBody = (int) settings.getMaxResponseBody().toBytes();
 		LeaseKeeper leases = new LeaseKeeper(this.store, this.lease, settings.isLeaseHeartbeat());
 		this.dispatches = new ExecutionDispatches(new OutcomeSettler(this.store, leases, settings.getStoreRetryBudget()),
-				leases, this.replayer, settings.getOnServerError(), this.maxResponseBody);
+				leases, this.replayer, settings.getOnServerError(), this.maxResponseBody, transactionalCompletion);
 	}
 
 	/** The listener that settles claimed requests when they end; register it with the servlet container. */
@@ -170,7 +182,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			return;
 		}
 		Execution execution = new Execution(keyed.recordId(), owner, claimed, keyed.retention(),
-				new CapturingResponseWrapper(response, request, this.maxResponseBody), handler.invocationTracked());
+				new CapturingResponseWrapper(response, request, this.maxResponseBody), handler.invocationTracked(),
+				handler.cors());
 		this.dispatches.start(execution, keyed.request(), chain);
 	}
 

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.servlet.ServletRequest;
 import org.jspecify.annotations.Nullable;
 
+import dev.idempotency.handler.CorsAnswers;
 import dev.idempotency.key.RecordIds;
 import dev.idempotency.store.InProgressRecord;
 import dev.idempotency.web.CapturingResponseWrapper;
@@ -30,6 +31,8 @@ public final class Execution {
 
 	final boolean invocationTracked;
 
+	final CorsAnswers cors;
+
 	private final AtomicBoolean settled = new AtomicBoolean();
 
 	volatile boolean watchingAsync;
@@ -41,13 +44,14 @@ public final class Execution {
 	volatile long leaseDueNanos;
 
 	public Execution(String recordId, String owner, InProgressRecord claimed, Duration retention,
-			CapturingResponseWrapper response, boolean invocationTracked) {
+			CapturingResponseWrapper response, boolean invocationTracked, CorsAnswers cors) {
 		this.recordId = recordId;
 		this.owner = owner;
 		this.claimed = claimed;
 		this.retention = retention;
 		this.response = response;
 		this.invocationTracked = invocationTracked;
+		this.cors = cors;
 	}
 
 	/** The execution a request carries, or {@code null} for a request that claimed no key. */

@@ -10,6 +10,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 
 import dev.idempotency.ServerErrorMode;
 import dev.idempotency.handler.HandlerInvocationMarker;
@@ -44,13 +45,20 @@ public final class ExecutionDispatches {
 
 	private final int maxResponseBody;
 
+	private final @Nullable TransactionalCompletion transactional;
+
+	/**
+	 * @param transactional runs the handler and stores its answer in one transaction, or {@code null} to
+	 * store answers on their own
+	 */
 	public ExecutionDispatches(OutcomeSettler settler, LeaseKeeper leases, ResponseReplayer replayer,
-			ServerErrorMode onServerError, int maxResponseBody) {
+			ServerErrorMode onServerError, int maxResponseBody, @Nullable TransactionalCompletion transactional) {
 		this.settler = settler;
 		this.leases = leases;
 		this.replayer = replayer;
 		this.onServerError = onServerError;
 		this.maxResponseBody = maxResponseBody;
+		this.transactional = transactional;
 	}
 
 	/** Runs the handler of an execution that was just claimed, on its request's first dispatch. */
@@ -58,7 +66,12 @@ public final class ExecutionDispatches {
 			throws ServletException, IOException {
 		execution.attachTo(request);
 		this.leases.keep(execution);
-		run(execution, request, execution.response, chain);
+		if (this.transactional == null) {
+			run(execution, request, execution.response, chain);
+		}
+		else if (this.transactional.run(this, execution, request, chain)) {
+			watchAsync(execution, request);
+		}
 	}
 
 	/** A later dispatch (async, error, forward, include) of a request that claimed a key. */
@@ -126,7 +139,7 @@ public final class ExecutionDispatches {
 		dispatchEnded(execution, request);
 	}
 
-	private void handlerFailed(Execution execution, HttpServletRequest request, Throwable ex) {
+	void handlerFailed(Execution execution, HttpServletRequest request, Throwable ex) {
 		if (execution.asyncFailed) {
 			this.settler.leaveUnknown(execution, "an async cycle timed out or failed, and then the handler threw " + ex);
 		}
@@ -142,27 +155,40 @@ public final class ExecutionDispatches {
 	}
 
 	private void dispatchEnded(Execution execution, HttpServletRequest request) throws IOException {
+		Decision decision = decide(execution, request);
+		switch (decision.kind()) {
+			case UNKNOWN -> this.settler.leaveUnknown(execution, decision.reason());
+			case RELEASE -> this.settler.release(execution, decision.reason());
+			case COMPLETE -> this.settler.complete(execution, decision.record());
+			case AWAIT_ERROR_PAGE -> {
+				awaitErrorPage(execution, request);
+				return;
+			}
+		}
+		execution.response.copyBodyToResponse();
+	}
+
+	/** What the end of the handler's dispatch asks for, by the rules of {@code docs/semantics.md} §7. */
+	Decision decide(Execution execution, HttpServletRequest request) throws IOException {
 		CapturingResponseWrapper response = execution.response;
 		if (execution.asyncFailed) {
-			this.settler.leaveUnknown(execution, "the async request timed out or failed while the handler may still run");
+			return Decision.unknown("the async request timed out or failed while the handler may still run");
 		}
-		else if (!handlerInvoked(execution, request)) {
-			this.settler.release(execution, "status " + response.getStatus() + " was answered before the handler"
-					+ " method ran");
+		if (!handlerInvoked(execution, request)) {
+			return Decision.release("status " + response.getStatus() + " was answered before the handler method ran");
 		}
-		else if (response.isErrorSent()) {
-			if (response.getErrorStatus() >= 500 && this.onServerError == ServerErrorMode.RELEASE) {
-				this.settler.release(execution, "the handler sent error " + response.getErrorStatus());
-			}
-			else {
-				awaitErrorPage(execution, request);
-			}
-			return;
+		if (response.isErrorSent()) {
+			return (response.getErrorStatus() >= 500 && this.onServerError == ServerErrorMode.RELEASE)
+					? Decision.release("the handler sent error " + response.getErrorStatus()) : Decision.AWAIT_ERROR_PAGE;
 		}
-		else {
-			settleAnswer(execution, response);
-		}
-		response.copyBodyToResponse();
+		return answer(execution, response);
+	}
+
+	/** The sent error of the handler's dispatch as a record, without waiting for its page. */
+	CompletedRecord sentErrorRecord(Execution execution) {
+		CapturingResponseWrapper response = execution.response;
+		return CompletedRecord.sentError(execution.claimed.fingerprint(), execution.claimed.createdAt(), Instant.now(),
+				response.getErrorStatus(), response.getErrorMessage(), this.replayer.captureHeadersOfSentError(response));
 	}
 
 	private void awaitErrorPage(Execution execution, HttpServletRequest request) {
@@ -187,27 +213,36 @@ public final class ExecutionDispatches {
 	}
 
 	private void settleAnswer(Execution execution, CapturingResponseWrapper response) throws IOException {
+		Decision decision = answer(execution, response);
+		if (decision.kind() == Decision.Kind.RELEASE) {
+			this.settler.release(execution, decision.reason());
+		}
+		else {
+			this.settler.complete(execution, decision.record());
+		}
+	}
+
+	private Decision answer(Execution execution, CapturingResponseWrapper response) throws IOException {
 		int status = response.getStatus();
 		if (status >= 500 && this.onServerError == ServerErrorMode.RELEASE) {
-			this.settler.release(execution, "the handler answered " + status);
-			return;
+			return Decision.release("the handler answered " + status);
 		}
 		boolean replayable = response.isReplayable();
-		this.settler.complete(execution, new CompletedRecord(execution.claimed.fingerprint(),
-				execution.claimed.createdAt(), Instant.now(), status, this.replayer.captureHeaders(response),
-				replayable ? response.body() : NO_BODY, replayable));
+		return Decision.complete(new CompletedRecord(execution.claimed.fingerprint(), execution.claimed.createdAt(),
+				Instant.now(), status, this.replayer.captureHeaders(response), replayable ? response.body() : NO_BODY,
+				replayable));
 	}
 
 	private void storeSentError(Execution execution) {
-		CapturingResponseWrapper response = execution.response;
-		this.settler.complete(execution,
-				CompletedRecord.sentError(execution.claimed.fingerprint(), execution.claimed.createdAt(), Instant.now(),
-						response.getErrorStatus(), response.getErrorMessage(),
-						this.replayer.captureHeadersOfSentError(response)));
+		this.settler.complete(execution, sentErrorRecord(execution));
 	}
 
 	private static boolean handlerInvoked(Execution execution, HttpServletRequest request) {
 		return !execution.invocationTracked || HandlerInvocationMarker.wasInvoked(request);
+	}
+
+	OutcomeSettler settler() {
+		return this.settler;
 	}
 
 	private void watchAsync(Execution execution, HttpServletRequest request) {

@@ -66,6 +66,41 @@ public final class OutcomeSettler implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Stores the answer in the transaction active on this thread (transactional completion): no retry, a
+	 * store failure is thrown to roll the transaction back. Report the outcome with {@link #reportStored}
+	 * or {@link #reportLeaseLost} once the transaction has ended.
+	 */
+	CompletionResult completeInTransaction(Execution execution, CompletedRecord record) {
+		execution.markSettled();
+		this.leases.stop(execution);
+		return this.store.complete(execution.recordId, execution.owner, record, execution.retention);
+	}
+
+	void reportStored(Execution execution, CompletionResult result) {
+		if (result == CompletionResult.STORED_AFTER_LEASE_EXPIRED) {
+			logger.info("Stored the answer of record " + execution.logId() + " after its lease had expired (nobody"
+					+ " else held the key)");
+		}
+		this.store.observer().onOutcome(IdempotencyOutcome.EXECUTED);
+	}
+
+	void reportLeaseLost(Execution execution, String consequence) {
+		logger.warn("Lease of record " + execution.logId() + " was taken over by another execution before its"
+				+ " answer could be stored; " + consequence);
+		this.store.observer().onOutcome(IdempotencyOutcome.LEASE_LOST);
+	}
+
+	/** Releases the key of an execution whose transaction was rolled back after its completion failed. */
+	void releaseAfterRollback(Execution execution, String reason) {
+		attempt(new Settlement(execution, execution.recordId, execution.owner, null, reason), 1, System.nanoTime());
+	}
+
+	/** Reports an outcome left unknown after the execution was marked settled. */
+	void unknownAfterSettled(Execution execution, String reason) {
+		unknown(execution, reason);
+	}
+
 	/** Leaves the record in progress: retries get 409 until its lease expires. */
 	void leaveUnknown(Execution execution, String reason) {
 		if (execution.markSettled()) {
