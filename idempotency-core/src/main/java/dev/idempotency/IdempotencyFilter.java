@@ -77,6 +77,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
 	private final int maxResponseBody;
 
+	private final boolean transactionalCompletion;
+
 	public IdempotencyFilter(IdempotencyStore store, IdempotentHandlerResolver handlerResolver,
 			IdempotencyScopeResolver scopeResolver, IdempotencySettings settings, IdempotencyObserver observer) {
 		this(store, handlerResolver, scopeResolver, settings, observer, null);
@@ -100,9 +102,15 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		this.retryAfter = settings.getRetryAfter();
 		this.onStoreFailure = settings.getOnStoreFailure();
 		this.maxResponseBody = (int) settings.getMaxResponseBody().toBytes();
+		this.transactionalCompletion = transactionalCompletion != null;
 		LeaseKeeper leases = new LeaseKeeper(this.store, this.lease, settings.isLeaseHeartbeat());
 		this.dispatches = new ExecutionDispatches(new OutcomeSettler(this.store, leases, settings.getStoreRetryBudget()),
 				leases, this.replayer, settings.getOnServerError(), this.maxResponseBody, transactionalCompletion);
+	}
+
+	/** Whether idempotent handlers run with transactional completion. */
+	public boolean isTransactionalCompletion() {
+		return this.transactionalCompletion;
 	}
 
 	/** The listener that settles claimed requests when they end; register it with the servlet container. */

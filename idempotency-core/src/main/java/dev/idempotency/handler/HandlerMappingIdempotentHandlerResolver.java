@@ -122,6 +122,19 @@ public class HandlerMappingIdempotentHandlerResolver implements IdempotentHandle
 		validate(handlerMappings());
 	}
 
+	/** Every {@code @Idempotent} handler method the application's mappings know. */
+	public List<Method> idempotentHandlerMethods() {
+		List<Method> methods = new ArrayList<>();
+		for (HandlerMapping mapping : handlerMappings()) {
+			if (mapping instanceof AbstractHandlerMethodMapping<?> methodMapping) {
+				methodMapping.getHandlerMethods()
+					.values()
+					.forEach((handlerMethod) -> policyOf(handlerMethod).ifPresent((policy) -> methods.add(handlerMethod.getMethod())));
+			}
+		}
+		return methods;
+	}
+
 	/**
 	 * The handler methods marked {@code @Idempotent(tokenRequired = true)}, for a start-up check that the
 	 * store supports one-time tokens.

@@ -10,6 +10,7 @@ import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -32,6 +33,7 @@ import org.springframework.web.servlet.HandlerMapping;
 import dev.idempotency.IdempotencyFilter;
 import dev.idempotency.IdempotencyObserver;
 import dev.idempotency.IdempotencyOutcome;
+import dev.idempotency.IdempotencySettings;
 import dev.idempotency.handler.HandlerMappingIdempotentHandlerResolver;
 import dev.idempotency.handler.IdempotentHandlerInvocationPostProcessor;
 import dev.idempotency.handler.IdempotentHandlerResolver;
@@ -63,6 +65,9 @@ public class IdempotencyAutoConfiguration {
 	/** Spring Security's default filter chain order ({@code SecurityFilterProperties.DEFAULT_FILTER_ORDER}). */
 	static final int DEFAULT_SECURITY_FILTER_ORDER = -100;
 
+	private static final boolean JDBC_PRESENT = ClassUtils.isPresent("org.springframework.jdbc.core.JdbcTemplate",
+			IdempotencyAutoConfiguration.class.getClassLoader());
+
 	@Bean
 	@ConditionalOnMissingBean
 	IdempotencyScopeResolver idempotencyScopeResolver(IdempotencyProperties properties) {
@@ -84,11 +89,15 @@ public class IdempotencyAutoConfiguration {
 	 */
 	@Bean
 	static SmartInitializingSingleton idempotentHandlerValidation(ObjectProvider<IdempotentHandlerResolver> resolver,
-			ObjectProvider<IdempotencyStore> store) {
+			ObjectProvider<IdempotencyStore> store, ObjectProvider<FilterRegistrationBean<IdempotencyFilter>> filter) {
 		return () -> {
 			if (resolver.getIfAvailable() instanceof HandlerMappingIdempotentHandlerResolver handlers) {
 				handlers.validateHandlers();
 				checkTokenSupport(store.getIfAvailable(), handlers.tokenRequiredHandlers());
+				FilterRegistrationBean<IdempotencyFilter> registration = filter.getIfAvailable();
+				if (registration != null && registration.getFilter().isTransactionalCompletion()) {
+					TransactionalCompletions.warnAboutAsyncHandlers(handlers.idempotentHandlerMethods());
+				}
 			}
 		};
 	}
@@ -106,10 +115,12 @@ public class IdempotencyAutoConfiguration {
 	FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration(IdempotencyStore store,
 			IdempotentHandlerResolver handlerResolver, IdempotencyScopeResolver scopeResolver,
 			ObjectProvider<IdempotencyObserver> observers, ObjectProvider<MultipartConfigElement> multipartConfig,
-			IdempotencyProperties properties, Environment environment) {
-		IdempotencyFilter filter = new IdempotencyFilter(store, handlerResolver, scopeResolver,
-				properties.toSettings().setMultipartConfig(multipartConfig.getIfAvailable()),
-				observer(observers.orderedStream().toList()));
+			IdempotencyProperties properties, Environment environment, ListableBeanFactory beans) {
+		IdempotencySettings settings = properties.toSettings().setMultipartConfig(multipartConfig.getIfAvailable());
+		IdempotencyObserver observer = observer(observers.orderedStream().toList());
+		IdempotencyFilter filter = JDBC_PRESENT
+				? TransactionalCompletions.filter(beans, store, handlerResolver, scopeResolver, settings, observer, properties)
+				: new IdempotencyFilter(store, handlerResolver, scopeResolver, settings, observer);
 		FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName("idempotencyFilter");
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR,

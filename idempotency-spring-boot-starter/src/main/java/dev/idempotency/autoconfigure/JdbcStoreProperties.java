@@ -27,6 +27,12 @@ public class JdbcStoreProperties {
 	 */
 	private String cleanupCron = "0 * * * * *";
 
+	/**
+	 * Whether an idempotent handler runs in a transaction of the application's transaction manager for the
+	 * store's DataSource, in which its answer is stored before it commits (transactional completion).
+	 */
+	private boolean transactionalCompletion = true;
+
 	public DatabaseInitializationMode getInitializeSchema() {
 		return this.initializeSchema;
 	}
@@ -41,6 +47,14 @@ public class JdbcStoreProperties {
 
 	public void setTableName(String tableName) {
 		this.tableName = tableName;
+	}
+
+	public boolean isTransactionalCompletion() {
+		return this.transactionalCompletion;
+	}
+
+	public void setTransactionalCompletion(boolean transactionalCompletion) {
+		this.transactionalCompletion = transactionalCompletion;
 	}
 
 	public String getCleanupCron() {

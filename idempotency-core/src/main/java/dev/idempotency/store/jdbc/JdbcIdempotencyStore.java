@@ -102,6 +102,11 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 		this.cleanupBatchSize = cleanupBatchSize;
 	}
 
+	/** The {@code DataSource} the store writes to; transactional completion needs a transaction manager for it. */
+	public DataSource getDataSource() {
+		return this.dataSource;
+	}
+
 	public String getTableName() {
 		return this.tableName;
 	}
