@@ -74,7 +74,8 @@ class IdempotencyAutoConfigurationTests {
 			"idempotency.store.durable-replicas", "idempotency.store.durable-timeout", "idempotency.store.retry-budget",
 			"idempotency.store.in-memory.max-records", "idempotency.store.in-memory.max-bytes",
 			"idempotency.store.jdbc.initialize-schema", "idempotency.store.jdbc.table-name",
-			"idempotency.store.jdbc.cleanup-cron", "idempotency.tokens.enabled",
+			"idempotency.store.jdbc.cleanup-cron", "idempotency.store.jdbc.transactional-completion",
+			"idempotency.tokens.enabled",
 			"idempotency.tokens.path", "idempotency.tokens.ttl");
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
