@@ -9,6 +9,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import javax.sql.DataSource;
+
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.PropertyAccessorFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.ResourceTransactionManager;
@@ -54,16 +58,29 @@ final class TransactionalCompletions {
 			return null;
 		}
 		for (PlatformTransactionManager manager : beans.getBeanProvider(PlatformTransactionManager.class)) {
-			if (manager instanceof ResourceTransactionManager resources
-					&& resources.getResourceFactory() == jdbc.getDataSource()) {
+			if (manages(manager, jdbc.getDataSource())) {
 				return new TransactionalCompletion(manager, properties.getRetryAfter());
 			}
 		}
 		logger.warn("No transaction manager manages the DataSource of the JDBC idempotency store: idempotent"
 				+ " handlers run without transactional completion, and their answers are stored on their own."
-				+ " Define a DataSourceTransactionManager for it, or set"
+				+ " Define a DataSourceTransactionManager (or a JpaTransactionManager with that dataSource) for it, or set"
 				+ " idempotency.store.jdbc.transactional-completion=false to silence this warning.");
 		return null;
+	}
+
+	/**
+	 * Whether a transaction of {@code manager} binds a connection of {@code dataSource} to its thread, so the
+	 * store's {@code complete} takes part in it: a {@code DataSourceTransactionManager} (or
+	 * {@code JdbcTransactionManager}) on it, or a manager exposing it as its {@code dataSource}, as
+	 * {@code JpaTransactionManager} and {@code HibernateTransactionManager} do.
+	 */
+	static boolean manages(PlatformTransactionManager manager, DataSource dataSource) {
+		if (manager instanceof ResourceTransactionManager resources && resources.getResourceFactory() == dataSource) {
+			return true;
+		}
+		BeanWrapper properties = PropertyAccessorFactory.forBeanPropertyAccess(manager);
+		return properties.isReadableProperty("dataSource") && properties.getPropertyValue("dataSource") == dataSource;
 	}
 
 	/**
