@@ -1,6 +1,7 @@
 package dev.idempotency.sample;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +57,29 @@ abstract class JdbcProfileSampleE2eTests extends ExternalDatabaseSampleE2eTests 
 				+ " AND owner_token IS NULL AND record IS NOT NULL AND expires_at > CURRENT_TIMESTAMP")
 			.query(Long.class)
 			.single()).as("completed, unexpired records holding no lease").isEqualTo(afterFirst);
+	}
+
+	/**
+	 * The claim commits on its own, so a duplicate racing a running execution gets 409 (or, once the answer
+	 * is stored, its replay) at once, whatever the database does with its locks: never a 503.
+	 */
+	@Test
+	void issue12_racingDuplicatesGet409OrAReplayNeverAStoreFailure() throws Exception {
+		int rounds = 20;
+		int requests = 32;
+		java.util.Map<Integer, Long> statuses = new java.util.TreeMap<>();
+		long executed = 0;
+		for (int round = 0; round < rounds; round++) {
+			String key = newKey();
+			List<HttpResponse<byte[]>> responses = concurrently(requests, (i) -> this.client.pay("alice", key, this.account, "1.00"));
+			responses.forEach((r) -> statuses.merge(r.statusCode(), 1L, Long::sum));
+			executed += Tally.of(responses).executed();
+		}
+		System.out.printf("[racing duplicates, jdbc] %d keys x %d racing requests: statuses %s, %d executed%n", rounds,
+				requests, statuses, executed);
+		assertThat(statuses.keySet()).as("statuses of %d racing requests", rounds * requests).containsOnly(201, 409);
+		assertThat(executed).isEqualTo(rounds);
+		assertThat(paymentRows()).isEqualTo(rounds);
 	}
 
 	private long completedRecords() {
