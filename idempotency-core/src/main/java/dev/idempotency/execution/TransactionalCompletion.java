@@ -25,7 +25,10 @@ import dev.idempotency.web.ProblemResponses;
  * gets the answer after the commit. So, whenever the process dies, either the business change and its
  * record both committed (a retry replays) or neither did (a retry runs once, after the lease). An answer
  * that is not to be stored (5xx, an exception, an answer given before the handler method ran), and a
- * completion that finds the key taken over or cannot be written, roll the transaction back.
+ * completion that finds the key taken over or cannot be written, roll the transaction back. When the
+ * handler's own work marked the transaction rollback-only (a {@code @Transactional} method that threw an
+ * exception its caller turned into a 4xx answer), nothing of it commits, and the answer is stored on its own
+ * after the rollback.
  * <p>
  * Not covered: work outside that transaction (other services, {@code REQUIRES_NEW}, another
  * {@code DataSource}); async handlers, whose request-thread part commits when the dispatch ends and whose
@@ -97,6 +100,14 @@ public final class TransactionalCompletion {
 			};
 		}
 		boolean sentError = decision.kind() == Decision.Kind.AWAIT_ERROR_PAGE;
+		if (status.isRollbackOnly()) {
+			status.setRollbackOnly();
+			return () -> {
+				settler.complete(execution, sentError ? dispatches.sentErrorRecord(execution) : decision.record());
+				execution.response.copyBodyToResponse();
+				return false;
+			};
+		}
 		CompletionResult result;
 		try {
 			result = settler.completeInTransaction(execution,

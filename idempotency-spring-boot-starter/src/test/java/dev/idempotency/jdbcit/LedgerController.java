@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -34,11 +35,14 @@ public class LedgerController {
 
 	private final TransactionTemplate requiresNew;
 
+	private final TransactionTemplate required;
+
 	LedgerController(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
 		this.jdbc = jdbc;
 		this.jdbc.execute(TABLE);
 		this.requiresNew = new TransactionTemplate(transactions);
 		this.requiresNew.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.required = new TransactionTemplate(transactions);
 	}
 
 	int runs(String key) {
@@ -85,6 +89,30 @@ public class LedgerController {
 	ResponseEntity<String> refused(@RequestHeader("Idempotency-Key") String key) {
 		write(key);
 		return ResponseEntity.status(HttpStatus.UNPROCESSABLE_ENTITY).body("refused " + key);
+	}
+
+	/** Writes in a joined transaction that throws; an exception handler turns it into a 422. */
+	@Idempotent
+	@PostMapping("/refused-by-exception")
+	String refusedByException(@RequestHeader("Idempotency-Key") String key) {
+		this.required.executeWithoutResult((status) -> {
+			write(key);
+			throw new Refused(key);
+		});
+		return "never";
+	}
+
+	@ExceptionHandler
+	ResponseEntity<String> refused(Refused ex) {
+		return ResponseEntity.status(HttpStatus.UNPROCESSABLE_ENTITY).body(ex.getMessage());
+	}
+
+	static final class Refused extends RuntimeException {
+
+		Refused(String key) {
+			super("refused " + key);
+		}
+
 	}
 
 	@Idempotent

@@ -104,6 +104,19 @@ class TransactionalCompletionIntegrationTests {
 	}
 
 	@Test
+	void issue12_refusalOfAJoinedTransactionThatMarkedItRollbackOnlyIsStoredAndItsWritesRolledBack() {
+		HttpTestClient http = new HttpTestClient(this.port);
+		String key = newKey();
+		HttpResponse<byte[]> first = http.postWithKey("/tx/refused-by-exception", key, "{}");
+		HttpResponse<byte[]> retry = http.postWithKey("/tx/refused-by-exception", key, "{}");
+		assertThat(first.statusCode()).as(text(first)).isEqualTo(422);
+		assertThat(retry.statusCode()).isEqualTo(422);
+		assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(this.ledger.runs(key)).isEqualTo(1);
+		assertThat(rows(key)).as("the joined transaction's write rolled back").isZero();
+	}
+
+	@Test
 	void issue12_exceptionRollsTheHandlersWritesBackAndReleasesTheKey() {
 		HttpTestClient http = new HttpTestClient(this.port);
 		String key = newKey();

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -57,6 +58,9 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 
 	/** Attempts of a step whose row changed between its statements (expired or deleted meanwhile). */
 	private static final int ATTEMPTS = 5;
+
+	/** Attempts of a statement of its own that lost a deadlock or a lock wait. */
+	private static final int LOCK_ATTEMPTS = 3;
 
 	private final DataSource dataSource;
 
@@ -296,8 +300,7 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 
 	private boolean update(boolean participate, String sql, Object... arguments) {
 		Supplier<Integer> statement = () -> this.jdbc.update(sql, arguments);
-		Integer count = call("statement", participate ? statement
-				: () -> this.ownTransaction.execute((status) -> statement.get()));
+		Integer count = call("statement", participate ? statement : ownTransaction(statement));
 		return count != null && count > 0;
 	}
 
@@ -305,8 +308,27 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 		Supplier<List<Row>> query = () -> this.jdbc.query(sql,
 				(resultSet, rowNum) -> new Row(resultSet.getString(1), resultSet.getString(2), resultSet.getBytes(3)),
 				recordId);
-		List<Row> rows = call("read", participate ? query : () -> this.ownTransaction.execute((status) -> query.get()));
+		List<Row> rows = call("read", participate ? query : ownTransaction(query));
 		return (rows == null || rows.isEmpty()) ? null : rows.get(0);
+	}
+
+	/**
+	 * The statement in a transaction of its own, sent again when the database chose it as the loser of a
+	 * deadlock or could not lock a row in time: it changed nothing then, and the next try sees the winner.
+	 */
+	private <T> Supplier<T> ownTransaction(Supplier<T> statement) {
+		return () -> {
+			for (int attempt = 1;; attempt++) {
+				try {
+					return this.ownTransaction.execute((status) -> statement.get());
+				}
+				catch (PessimisticLockingFailureException ex) {
+					if (attempt >= LOCK_ATTEMPTS) {
+						throw ex;
+					}
+				}
+			}
+		};
 	}
 
 	private static <T> T call(String operation, Supplier<T> statement) {

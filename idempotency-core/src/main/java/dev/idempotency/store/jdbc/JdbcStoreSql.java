@@ -7,7 +7,9 @@ import org.springframework.util.Assert;
 /**
  * The statements of the {@link JdbcIdempotencyStore}, kept as constants in the way of Spring Session's
  * {@code JdbcIndexedSessionRepository}: {@code %TABLE_NAME%} is the configured table, {@code %NOW%} the
- * database's clock and {@code %EXPIRY%} that clock plus a parameter of milliseconds. A row is live while
+ * database's clock and {@code %EXPIRY%} that clock plus a parameter of milliseconds. On MySQL and MariaDB
+ * every {@code UPDATE} is forced onto the primary key: one that InnoDB ran through the {@code expires_at}
+ * index would lock that index entry before the row, the reverse of a completion, and the two deadlocked. A row is live while
  * {@code expires_at} is after the database's clock; every statement treats an expired row as absent.
  * Columns: {@code owner_token} while in progress, {@code completed_by} once completed, {@code record} (the
  * {@link dev.idempotency.store.RecordCodec encoded record}, {@code NULL} while only a one-time token
@@ -127,7 +129,9 @@ final class JdbcStoreSql {
 	}
 
 	private static String resolve(String sql, JdbcStoreDialect dialect, String tableName) {
-		return sql.replace("%TABLE_NAME%", tableName).replace("%EXPIRY%", dialect.nowPlusMillis())
+		String statement = (dialect == JdbcStoreDialect.MYSQL)
+				? sql.replace("UPDATE %TABLE_NAME% SET", "UPDATE %TABLE_NAME% FORCE INDEX (PRIMARY) SET") : sql;
+		return statement.replace("%TABLE_NAME%", tableName).replace("%EXPIRY%", dialect.nowPlusMillis())
 			.replace("%NOW%", dialect.now());
 	}
 
