@@ -1,13 +1,10 @@
 package dev.idempotency.sample;
 
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.jdbc.DatabaseDriver;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.EnumerablePropertySource;
-import org.springframework.core.env.Environment;
 
 /**
  * Picks the sample's schema script for the database {@code spring.datasource.url} points at: sets
@@ -23,35 +20,11 @@ class SampleDatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		environment.getPropertySources().addLast(new PlatformPropertySource(environment));
-	}
-
-	/** Answers {@code spring.sql.init.platform} from {@code spring.datasource.url} at the time it is read. */
-	private static final class PlatformPropertySource extends EnumerablePropertySource<Object> {
-
-		private static final String[] NAMES = { PLATFORM };
-
-		private final Environment environment;
-
-		PlatformPropertySource(Environment environment) {
-			super("sampleSqlInitPlatform", new Object());
-			this.environment = environment;
-		}
-
-		@Override
-		public String[] getPropertyNames() {
-			return NAMES;
-		}
-
-		@Override
-		public @Nullable Object getProperty(String name) {
-			if (!PLATFORM.equals(name)) {
-				return null;
-			}
-			String url = this.environment.getProperty("spring.datasource.url");
-			return (url != null) ? DatabaseDriver.fromJdbcUrl(url).getId() : DatabaseDriver.H2.getId();
-		}
-
+		environment.getPropertySources()
+			.addLast(new DerivedPropertySource("sampleSqlInitPlatform", PLATFORM, environment, (env) -> {
+				String url = env.getProperty("spring.datasource.url");
+				return (url != null) ? DatabaseDriver.fromJdbcUrl(url).getId() : DatabaseDriver.H2.getId();
+			}));
 	}
 
 }

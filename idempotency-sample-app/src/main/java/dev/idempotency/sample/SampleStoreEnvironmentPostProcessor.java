@@ -2,13 +2,10 @@ package dev.idempotency.sample;
 
 import java.util.List;
 
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.EnumerablePropertySource;
-import org.springframework.core.env.Environment;
 
 /**
  * Picks the sample's idempotency store when nothing else does: Redis as soon as a Redis location is
@@ -28,34 +25,9 @@ class SampleStoreEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		environment.getPropertySources().addLast(new StoreTypePropertySource(environment));
-	}
-
-	/** Answers {@code idempotency.store.type} from the Redis location properties at the time it is read. */
-	private static final class StoreTypePropertySource extends EnumerablePropertySource<Object> {
-
-		private static final String[] NAMES = { STORE_TYPE };
-
-		private final Environment environment;
-
-		StoreTypePropertySource(Environment environment) {
-			super("sampleIdempotencyStore", new Object());
-			this.environment = environment;
-		}
-
-		@Override
-		public String[] getPropertyNames() {
-			return NAMES;
-		}
-
-		@Override
-		public @Nullable Object getProperty(String name) {
-			if (!STORE_TYPE.equals(name)) {
-				return null;
-			}
-			return REDIS_LOCATIONS.stream().anyMatch(this.environment::containsProperty) ? "redis" : "in-memory";
-		}
-
+		environment.getPropertySources()
+			.addLast(new DerivedPropertySource("sampleIdempotencyStore", STORE_TYPE, environment,
+					(env) -> REDIS_LOCATIONS.stream().anyMatch(env::containsProperty) ? "redis" : "in-memory"));
 	}
 
 }
