@@ -7,20 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.dao.PessimisticLockingFailureException;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
 import dev.idempotency.key.RecordIds;
@@ -59,18 +52,11 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	/** Attempts of a step whose row changed between its statements (expired or deleted meanwhile). */
 	private static final int ATTEMPTS = 5;
 
-	/** Attempts of a statement of its own that lost a deadlock or a lock wait. */
-	private static final int LOCK_ATTEMPTS = 3;
-
 	private final DataSource dataSource;
 
-	private final JdbcTemplate jdbc;
-
-	private final TransactionTemplate ownTransaction;
+	private final JdbcStatements statements;
 
 	private final JdbcStoreSql sql;
-
-	private final boolean duplicateKeyFails;
 
 	private final String tableName;
 
@@ -91,12 +77,8 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	public JdbcIdempotencyStore(DataSource dataSource, JdbcStoreDialect dialect, String tableName, Duration timeout) {
 		Assert.isTrue(timeout.toMillis() > 0, "timeout must be positive");
 		this.dataSource = dataSource;
-		this.jdbc = new JdbcTemplate(dataSource);
-		this.jdbc.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
-		this.ownTransaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.statements = new JdbcStatements(dataSource, timeout, dialect.duplicateKeyFails());
 		this.sql = new JdbcStoreSql(dialect, tableName);
-		this.duplicateKeyFails = dialect.duplicateKeyFails();
 		this.tableName = tableName;
 	}
 
@@ -124,7 +106,7 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 					|| update(this.sql.takeOverExpired, ownerToken, encoded, leaseMillis, recordId)) {
 				return ClaimResult.claimed();
 			}
-			Row row = read(this.sql.read, recordId, false);
+			JdbcStatements.Row row = read(this.sql.read, recordId, false);
 			if (row == null) {
 				continue;
 			}
@@ -161,7 +143,7 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 			if (update(this.sql.consumeToken, ownerToken, encoded, leaseMillis, recordId)) {
 				return ClaimResult.claimed();
 			}
-			Row row = read(this.sql.read, recordId, false);
+			JdbcStatements.Row row = read(this.sql.read, recordId, false);
 			if (row == null) {
 				return ClaimResult.unknownToken();
 			}
@@ -194,7 +176,7 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 					|| insert(participate, this.sql.insertCompleted, recordId, ownerToken, encoded, retentionMillis)) {
 				return CompletionResult.STORED_AFTER_LEASE_EXPIRED;
 			}
-			Row row = read(this.sql.readForCompletion, recordId, participate);
+			JdbcStatements.Row row = read(this.sql.readForCompletion, recordId, participate);
 			if (row != null) {
 				return ownerToken.equals(row.completedBy()) ? CompletionResult.STORED
 						: CompletionResult.LEASE_TAKEN_OVER;
@@ -208,7 +190,7 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 		if (update(this.sql.release, recordId, ownerToken) || update(this.sql.giveTokenBack, recordId, ownerToken)) {
 			return true;
 		}
-		Row row = read(this.sql.read, recordId, false);
+		JdbcStatements.Row row = read(this.sql.read, recordId, false);
 		return row == null || row.record() == null;
 	}
 
@@ -228,8 +210,8 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 		List<String> ids = new ArrayList<>(ownerByRecordId.keySet());
 		List<Object[]> arguments = new ArrayList<>(ids.size());
 		ids.forEach((id) -> arguments.add(new Object[] { leaseMillis, id, ownerByRecordId.get(id) }));
-		int[] counts = call("extend leases", () -> this.ownTransaction
-			.execute((status) -> this.jdbc.batchUpdate(this.sql.extendLease, arguments)));
+		int[] counts = this.statements.inOwnTransaction("extend leases",
+				(jdbc) -> jdbc.batchUpdate(this.sql.extendLease, arguments));
 		for (int i = 0; i < ids.size(); i++) {
 			String id = ids.get(i);
 			boolean unknown = counts == null || i >= counts.length || counts[i] < 0;
@@ -247,8 +229,8 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public @Nullable IdempotencyRecord find(String recordId) {
-		List<byte[]> found = call("find",
-				() -> this.jdbc.query(this.sql.find, (resultSet, rowNum) -> resultSet.getBytes(1), recordId));
+		List<byte[]> found = this.statements.query("find",
+				(jdbc) -> jdbc.query(this.sql.find, (resultSet, rowNum) -> resultSet.getBytes(1), recordId));
 		return found.isEmpty() ? null : RecordCodec.decode(found.get(0));
 	}
 
@@ -263,8 +245,8 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 		int batch;
 		do {
 			int batchSize = this.cleanupBatchSize;
-			batch = call("delete expired", () -> this.ownTransaction
-				.execute((status) -> this.jdbc.update(this.sql.deleteExpired, batchSize)));
+			batch = this.statements.inOwnTransaction("delete expired",
+					(jdbc) -> jdbc.update(this.sql.deleteExpired, batchSize));
 			removed += batch;
 			this.removedRows.addAndGet(batch);
 		}
@@ -278,66 +260,23 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	}
 
 	private boolean insert(String sql, Object... arguments) {
-		return insert(false, sql, arguments);
+		return this.statements.insert(false, sql, arguments);
 	}
 
-	/** Whether the row was inserted; {@code false} when the id exists. */
 	private boolean insert(boolean participate, String sql, Object... arguments) {
-		try {
-			return update(participate, sql, arguments);
-		}
-		catch (IdempotencyStoreException ex) {
-			if (this.duplicateKeyFails && ex.getCause() instanceof DuplicateKeyException) {
-				return false;
-			}
-			throw ex;
-		}
+		return this.statements.insert(participate, sql, arguments);
 	}
 
 	private boolean update(String sql, Object... arguments) {
-		return update(false, sql, arguments);
+		return this.statements.update(false, sql, arguments);
 	}
 
 	private boolean update(boolean participate, String sql, Object... arguments) {
-		Supplier<Integer> statement = () -> this.jdbc.update(sql, arguments);
-		Integer count = call("statement", participate ? statement : ownTransaction(statement));
-		return count != null && count > 0;
+		return this.statements.update(participate, sql, arguments);
 	}
 
-	private @Nullable Row read(String sql, String recordId, boolean participate) {
-		Supplier<List<Row>> query = () -> this.jdbc.query(sql,
-				(resultSet, rowNum) -> new Row(resultSet.getString(1), resultSet.getString(2), resultSet.getBytes(3)),
-				recordId);
-		List<Row> rows = call("read", participate ? query : ownTransaction(query));
-		return (rows == null || rows.isEmpty()) ? null : rows.get(0);
-	}
-
-	/**
-	 * The statement in a transaction of its own, sent again when the database chose it as the loser of a
-	 * deadlock or could not lock a row in time: it changed nothing then, and the next try sees the winner.
-	 */
-	private <T> Supplier<T> ownTransaction(Supplier<T> statement) {
-		return () -> {
-			for (int attempt = 1;; attempt++) {
-				try {
-					return this.ownTransaction.execute((status) -> statement.get());
-				}
-				catch (PessimisticLockingFailureException ex) {
-					if (attempt >= LOCK_ATTEMPTS) {
-						throw ex;
-					}
-				}
-			}
-		};
-	}
-
-	private static <T> T call(String operation, Supplier<T> statement) {
-		try {
-			return statement.get();
-		}
-		catch (DataAccessException | org.springframework.transaction.TransactionException ex) {
-			throw new IdempotencyStoreException("JDBC " + operation + " failed: " + ex.getMessage(), ex);
-		}
+	private JdbcStatements.@Nullable Row read(String sql, String recordId, boolean participate) {
+		return this.statements.read(sql, recordId, participate);
 	}
 
 	private IdempotencyStoreException contention(String operation, String recordId) {
@@ -347,9 +286,6 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 
 	private static long millis(Duration duration) {
 		return Math.max(1, duration.toMillis());
-	}
-
-	private record Row(@Nullable String ownerToken, @Nullable String completedBy, byte @Nullable [] record) {
 	}
 
 }
