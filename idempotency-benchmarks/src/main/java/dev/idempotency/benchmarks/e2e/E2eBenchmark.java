@@ -33,7 +33,9 @@ import dev.idempotency.benchmarks.support.Resp;
  * {@code idempotency.enabled=false}) against it, and a JDK HttpClient load generator with a fixed number
  * of workers and a fixed duration per round, alternating on and off. Also counts the Redis commands per
  * request with {@code CONFIG RESETSTAT} and {@code INFO commandstats}. Everything started is stopped at the
- * end, also on failure. See docs/benchmarks.md.
+ * end, also on failure. With {@code --store=jdbc}, no Redis: both samples run the profile {@code jdbc} (the JDBC
+ * store with transactional completion) on one fresh PostgreSQL database, created and dropped by the run, and
+ * the database's transactions and rows per request are counted instead. See docs/benchmarks.md.
  */
 public final class E2eBenchmark {
 
@@ -47,7 +49,7 @@ public final class E2eBenchmark {
 	private static final String PAY_BODY = "{\"accountId\":\"" + ACCOUNT + "\",\"amount\":\"0.01\"}";
 
 	/** Commands the store's Lua scripts call: they appear in commandstats but are not sent by the app. */
-	private static final Set<String> SCRIPT_CALLED = Set.of("hget", "hset", "hdel", "pexpire", "del");
+	private static final Set<String> SCRIPT_CALLED = Set.of("hget", "hmget", "hset", "hdel", "pexpire", "del");
 
 	/** The benchmark's own probes. */
 	private static final Set<String> PROBES = Set.of("info", "config|resetstat", "config", "ping");
@@ -61,6 +63,8 @@ public final class E2eBenchmark {
 	private final HttpClient http;
 
 	private final StringBuilder report = new StringBuilder();
+
+	private volatile BenchDatabase database;
 
 	private E2eBenchmark(Options options, PrintStream out) {
 		this.options = options;
@@ -77,7 +81,7 @@ public final class E2eBenchmark {
 			return 2;
 		}
 		E2eBenchmark benchmark = new E2eBenchmark(options, System.out);
-		Thread hook = new Thread(benchmark::stopAll, "e2e-cleanup");
+		Thread hook = new Thread(benchmark::cleanUp, "e2e-cleanup");
 		Runtime.getRuntime().addShutdownHook(hook);
 		try {
 			return benchmark.execute();
@@ -88,7 +92,7 @@ public final class E2eBenchmark {
 			return 1;
 		}
 		finally {
-			benchmark.stopAll();
+			benchmark.cleanUp();
 			try {
 				Runtime.getRuntime().removeShutdownHook(hook);
 			}
@@ -110,29 +114,40 @@ public final class E2eBenchmark {
 		int onPort = LocalRedis.freePort();
 		int offPort = LocalRedis.freePort();
 		int slowPort = LocalRedis.freePort();
-		line("# Idempotency e2e benchmark, " + Instant.now());
+		line("# Idempotency e2e benchmark, " + Instant.now() + ", store " + this.options.store);
 		line("workers=" + this.options.workers + " round=" + this.options.round.toSeconds() + "s rounds="
 				+ this.options.rounds + " warmup=" + this.options.warmup.toSeconds() + "s per instance and scenario"
 				+ " countRequests=" + this.options.count + " heap=" + this.options.heap);
-		line("redis port " + redisPort + ", filter on :" + onPort + ", filter off :" + offPort + ", slow (409 probe) :"
-				+ slowPort);
-
-		startRedis(redisPort);
-		String redisVersion;
-		try (Resp resp = new Resp(HOST, redisPort, 5000)) {
-			String server = (String) resp.call("INFO", "server");
-			redisVersion = server.lines().filter((l) -> l.startsWith("redis_version:")).findFirst().orElse("?");
+		boolean jdbc = this.options.store.equals("jdbc");
+		if (jdbc) {
+			this.database = BenchDatabase.create(this.options.postgres, this.options.postgresUser);
+			line("PostgreSQL " + this.database.serverVersion() + " at " + this.options.postgres + ", fresh database "
+					+ this.database.name() + " (dropped at the end); filter on :" + onPort + ", filter off :" + offPort);
+			// One after the other: both run the sample's schema scripts on the same database.
+			startSample("on", onPort, redisPort, true, "0");
+			awaitReady("on", onPort);
+			startSample("off", offPort, redisPort, false, "0");
+			awaitReady("off", offPort);
 		}
-		line("dedicated redis-server " + redisVersion + " (no persistence, maxmemory-policy noeviction)");
-
-		startSample("on", onPort, redisPort, true, "0");
-		startSample("off", offPort, redisPort, false, "0");
-		startSample("slow", slowPort, redisPort, true, "5s");
-		awaitReady("on", onPort);
-		awaitReady("off", offPort);
-		awaitReady("slow", slowPort);
+		else {
+			line("redis port " + redisPort + ", filter on :" + onPort + ", filter off :" + offPort
+					+ ", slow (409 probe) :" + slowPort);
+			startRedis(redisPort);
+			String redisVersion;
+			try (Resp resp = new Resp(HOST, redisPort, 5000)) {
+				String server = (String) resp.call("INFO", "server");
+				redisVersion = server.lines().filter((l) -> l.startsWith("redis_version:")).findFirst().orElse("?");
+			}
+			line("dedicated redis-server " + redisVersion + " (no persistence, maxmemory-policy noeviction)");
+			startSample("on", onPort, redisPort, true, "0");
+			startSample("off", offPort, redisPort, false, "0");
+			startSample("slow", slowPort, redisPort, true, "5s");
+			awaitReady("on", onPort);
+			awaitReady("off", offPort);
+			awaitReady("slow", slowPort);
+		}
 		checkFilter(onPort, offPort);
-		for (int port : new int[] { onPort, offPort, slowPort }) {
+		for (int port : jdbc ? new int[] { onPort, offPort } : new int[] { onPort, offPort, slowPort }) {
 			HttpResponse<String> put = send(HttpRequest.newBuilder(uri(port, "/accounts/" + ACCOUNT))
 				.header("Authorization", AUTH)
 				.header("Content-Type", "application/json")
@@ -141,7 +156,7 @@ public final class E2eBenchmark {
 			require(put.statusCode() == 201 || put.statusCode() == 200, "PUT account on :" + port + " -> " + put.statusCode());
 		}
 
-		boolean countsOk = countRedisCommands(redisPort, onPort, offPort, slowPort);
+		boolean countsOk = jdbc ? countDatabaseWork(onPort, offPort) : countRedisCommands(redisPort, onPort, offPort, slowPort);
 		stop("slow");
 
 		// Replay keys: one completed payment per worker on the filter-on instance.
@@ -194,10 +209,11 @@ public final class E2eBenchmark {
 
 		line("");
 		line("## Totals over all rounds (per request, from /proc: user+system CPU of the sample JVM, its kernel "
-				+ "share, its context switches over all threads, CPU of redis-server and of this load generator)");
+				+ "share, its context switches over all threads, CPU of " + (jdbc ? "the bench database's PostgreSQL "
+				+ "backends" : "redis-server") + " and of this load generator)");
 		line(String.format(Locale.ROOT, "| %-48s | %9s | %8s | %8s | %8s | %8s | %10s | %10s | %12s | %10s | %10s | %8s |",
 				"scenario", "req/s", "p50 ms", "p90 ms", "p99 ms", "requests", "unexpected", "app CPU", "app kernel",
-				"app ctx sw", "Redis CPU", "client CPU"));
+				"app ctx sw", jdbc ? "PG CPU" : "Redis CPU", "client CPU"));
 		line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 		Map<Scenario, Result> totals = new LinkedHashMap<>();
 		for (Scenario scenario : all) {
@@ -227,7 +243,12 @@ public final class E2eBenchmark {
 				replayVsFirst >= 1.0 ? "MET" : "NOT MET"));
 		line(String.format(Locale.ROOT, "(stricter reading: replay on / POST off >= 1.00, a replay at least as fast as "
 				+ "a real execution without the filter: %s)", replayRatio >= 1.0 ? "MET" : "NOT MET"));
-		line("Redis command counts: " + (countsOk ? "MET (first 2, replay 1, unannotated 0)" : "NOT MET (see above)"));
+		if (jdbc) {
+			line("Database work counts: " + (countsOk ? "every answer as expected" : "UNEXPECTED ANSWERS (see above)"));
+		}
+		else {
+			line("Redis command counts: " + (countsOk ? "MET (first 2, replay 1, unannotated 0)" : "NOT MET (see above)"));
+		}
 		line("");
 		line(String.format(Locale.ROOT, "total run time %.0f s", (System.nanoTime() - started) / 1e9));
 		Path reportFile = this.options.workDir.resolve("e2e-report.md");
@@ -287,6 +308,50 @@ public final class E2eBenchmark {
 			require(slow.statusCode() == 201, "slow payment -> " + slow.statusCode());
 		}
 		return ok;
+	}
+
+	private boolean countDatabaseWork(int onPort, int offPort) throws Exception {
+		int n = this.options.count;
+		line("");
+		line("## Database work per request (bench database, pg_stat_database before and after " + n
+				+ " sequential requests, read 11 s later: PostgreSQL flushes a backend's counters when it is idle, "
+				+ "at most once a second and up to 10 s late)");
+		require(send(pay(onPort, UUID.randomUUID().toString(), PAY_BODY)).statusCode() == 201, "warm first");
+		String key = UUID.randomUUID().toString();
+		require(send(pay(onPort, key, PAY_BODY)).statusCode() == 201, "replay setup");
+		Thread.sleep(11_000);
+		boolean ok = countDatabase("first execution (201)", n, () -> {
+			HttpResponse<String> r = send(pay(onPort, UUID.randomUUID().toString(), PAY_BODY));
+			return r.statusCode() == 201 && r.headers().firstValue("Idempotent-Replayed").isEmpty();
+		});
+		ok &= countDatabase("replay (201, Idempotent-Replayed)", n, () -> {
+			HttpResponse<String> r = send(pay(onPort, key, PAY_BODY));
+			return r.statusCode() == 201 && r.headers().firstValue("Idempotent-Replayed").isPresent();
+		});
+		ok &= countDatabase("unannotated GET, filter on", n, () -> send(get(onPort)).statusCode() == 200);
+		ok &= countDatabase("POST /payments, filter off", n,
+				() -> send(pay(offPort, UUID.randomUUID().toString(), PAY_BODY)).statusCode() == 201);
+		return ok;
+	}
+
+	private boolean countDatabase(String name, int n, Check request) throws Exception {
+		long[] before = this.database.stats();
+		int unexpected = 0;
+		for (int i = 0; i < n; i++) {
+			if (!request.send()) {
+				unexpected++;
+			}
+		}
+		Thread.sleep(11_000);
+		long[] after = this.database.stats();
+		double[] per = new double[before.length];
+		for (int i = 0; i < per.length; i++) {
+			per[i] = (after[i] - before[i]) / (double) n;
+		}
+		line(String.format(Locale.ROOT,
+				"%-38s per request: %.2f transactions, %.2f rows inserted, %.2f updated, %.2f deleted; unexpected answers %d",
+				name, per[0], per[1], per[2], per[3], unexpected));
+		return unexpected == 0;
 	}
 
 	interface Check {
@@ -407,14 +472,14 @@ public final class E2eBenchmark {
 			thread.start();
 		}
 		long appPid = this.named.get(scenario.process).pid();
-		long[] cpuBefore = { cpuNanos(appPid), cpuNanos(this.named.get("redis").pid()),
+		long[] cpuBefore = { cpuNanos(appPid), storeCpuNanos(),
 				cpuNanos(ProcessHandle.current().pid()), systemNanos(appPid), contextSwitches(appPid) };
 		window[0] = System.nanoTime();
 		window[1] = window[0] + duration.toNanos();
 		start.countDown();
 		done.await();
 		long elapsed = System.nanoTime() - window[0];
-		long[] cpu = { cpuNanos(appPid) - cpuBefore[0], cpuNanos(this.named.get("redis").pid()) - cpuBefore[1],
+		long[] cpu = { cpuNanos(appPid) - cpuBefore[0], storeCpuNanos() - cpuBefore[1],
 				cpuNanos(ProcessHandle.current().pid()) - cpuBefore[2], systemNanos(appPid) - cpuBefore[3],
 				contextSwitches(appPid) - cpuBefore[4] };
 		int total = Arrays.stream(counts).sum();
@@ -425,6 +490,12 @@ public final class E2eBenchmark {
 			offset += counts[w];
 		}
 		return new Result(total, errors.get(), elapsed, all, cpu);
+	}
+
+	/** CPU time of the store: redis-server, or the bench database's backends. */
+	private long storeCpuNanos() {
+		BenchDatabase db = this.database;
+		return (db != null) ? db.backendCpuNanos() : cpuNanos(this.named.get("redis").pid());
 	}
 
 	/** User + system CPU time of a process from /proc (Linux), in nanoseconds; -1 when unavailable. */
@@ -621,9 +692,17 @@ public final class E2eBenchmark {
 		}
 		command.add("-jar");
 		command.add(this.options.sampleJar.toAbsolutePath().toString());
-		command.add("--spring.profiles.active=redis");
-		command.add("--spring.data.redis.host=" + HOST);
-		command.add("--spring.data.redis.port=" + redisPort);
+		BenchDatabase db = this.database;
+		if (db != null) {
+			command.add("--spring.profiles.active=jdbc");
+			command.add("--spring.datasource.url=" + db.url());
+			command.add("--spring.datasource.username=" + db.user());
+		}
+		else {
+			command.add("--spring.profiles.active=redis");
+			command.add("--spring.data.redis.host=" + HOST);
+			command.add("--spring.data.redis.port=" + redisPort);
+		}
 		command.add("--server.address=" + HOST);
 		command.add("--server.port=" + port);
 		command.add("--sample.gateway-delay=" + gatewayDelay);
@@ -671,6 +750,14 @@ public final class E2eBenchmark {
 		Process process = this.named.get(name);
 		if (process != null) {
 			LocalRedis.destroy(process);
+		}
+	}
+
+	private void cleanUp() {
+		stopAll();
+		BenchDatabase db = this.database;
+		if (db != null) {
+			db.close();
 		}
 	}
 
@@ -724,6 +811,12 @@ public final class E2eBenchmark {
 
 		List<String> jvmArgs = new ArrayList<>();
 
+		String store = "redis";
+
+		String postgres = "127.0.0.1:5432";
+
+		String postgresUser = "postgres";
+
 		static Options parse(String[] args) {
 			Options o = new Options();
 			for (String arg : args) {
@@ -740,7 +833,11 @@ public final class E2eBenchmark {
 							  --count=N           requests per Redis command count [200]
 							  --heap=SIZE         -Xms/-Xmx of each sample JVM [1g]
 							  --jfr               record a JFR profile of both samples into the work dir
-							  --jvm-arg=ARG       extra JVM argument for the samples (repeatable)""");
+							  --jvm-arg=ARG       extra JVM argument for the samples (repeatable)
+							  --store=redis|jdbc  the idempotency store [redis]; jdbc: profile 'jdbc' (JDBC store,
+							                      transactional completion) on a fresh PostgreSQL database, no Redis
+							  --postgres=HOST:PORT  PostgreSQL server for --store=jdbc [127.0.0.1:5432]
+							  --postgres-user=NAME  its user, no password (trust) [postgres]""");
 					return null;
 				}
 				String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "";
@@ -776,6 +873,15 @@ public final class E2eBenchmark {
 				}
 				else if (arg.startsWith("--jvm-arg=")) {
 					o.jvmArgs.add(value);
+				}
+				else if (arg.equals("--store=redis") || arg.equals("--store=jdbc")) {
+					o.store = value;
+				}
+				else if (arg.startsWith("--postgres=")) {
+					o.postgres = value;
+				}
+				else if (arg.startsWith("--postgres-user=")) {
+					o.postgresUser = value;
 				}
 				else {
 					System.err.println("Unknown option " + arg + " (try --help)");
