@@ -156,16 +156,21 @@ public final class ExecutionDispatches {
 
 	private void dispatchEnded(Execution execution, HttpServletRequest request) throws IOException {
 		Decision decision = decide(execution, request);
+		if (decision.kind() == Decision.Kind.AWAIT_ERROR_PAGE) {
+			awaitErrorPage(execution, request);
+			return;
+		}
+		settle(execution, decision);
+		execution.response.copyBodyToResponse();
+	}
+
+	private void settle(Execution execution, Decision decision) {
 		switch (decision.kind()) {
 			case UNKNOWN -> this.settler.leaveUnknown(execution, decision.reason());
 			case RELEASE -> this.settler.release(execution, decision.reason());
 			case COMPLETE -> this.settler.complete(execution, decision.record());
-			case AWAIT_ERROR_PAGE -> {
-				awaitErrorPage(execution, request);
-				return;
-			}
+			case AWAIT_ERROR_PAGE -> throw new IllegalStateException("An error page is not an outcome");
 		}
-		execution.response.copyBodyToResponse();
 	}
 
 	/** What the end of the handler's dispatch asks for, by the rules of {@code docs/semantics.md} §7. */
@@ -208,18 +213,8 @@ public final class ExecutionDispatches {
 			this.settler.leaveUnknown(execution, "the error page failed: " + ex);
 			throw ex;
 		}
-		settleAnswer(execution, page);
+		settle(execution, answer(execution, page));
 		page.copyBodyToResponse();
-	}
-
-	private void settleAnswer(Execution execution, CapturingResponseWrapper response) throws IOException {
-		Decision decision = answer(execution, response);
-		if (decision.kind() == Decision.Kind.RELEASE) {
-			this.settler.release(execution, decision.reason());
-		}
-		else {
-			this.settler.complete(execution, decision.record());
-		}
 	}
 
 	private Decision answer(Execution execution, CapturingResponseWrapper response) throws IOException {
