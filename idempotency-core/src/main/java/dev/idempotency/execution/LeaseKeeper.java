@@ -64,6 +64,11 @@ public final class LeaseKeeper implements AutoCloseable {
 		this.running.remove(execution);
 	}
 
+	/** Whether the lease of this execution is being kept. */
+	boolean keeps(Execution execution) {
+		return this.running.contains(execution);
+	}
+
 	/** How many executions' leases are being kept. */
 	public int size() {
 		return this.running.size();

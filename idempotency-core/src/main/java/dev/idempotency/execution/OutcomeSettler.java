@@ -176,8 +176,8 @@ public final class OutcomeSettler implements AutoCloseable {
 		if (attempt == 1 && settlement.execution != null) {
 			this.waiting.put(settlement.recordId, settlement);
 			logger.warn(settlement.what() + " of record " + settlement.execution.logId() + " failed (" + cause
-					+ "); trying again for up to " + Duration.ofNanos(this.retryBudgetNanos).toSeconds()
-					+ " s while keeping its lease");
+					+ "); trying again for up to " + Duration.ofNanos(this.retryBudgetNanos).toSeconds() + " s"
+					+ (this.leases.keeps(settlement.execution) ? " while keeping its lease" : ""));
 		}
 		try {
 			retries().schedule(() -> attempt(settlement, attempt + 1, startNanos), backoff, TimeUnit.NANOSECONDS);
