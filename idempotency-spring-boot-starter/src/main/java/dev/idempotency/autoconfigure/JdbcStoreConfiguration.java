@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -45,10 +46,9 @@ class JdbcStoreConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(IdempotencyStore.class)
+	@DependsOnDatabaseInitialization
 	JdbcIdempotencyStore idempotencyStore(DataSource dataSource, IdempotencyProperties properties,
-			JdbcStoreProperties jdbcProperties, ObjectProvider<JdbcStoreSchemaInitializer> schemaInitializer) {
-		schemaInitializer.ifAvailable((initializer) -> {
-		});
+			JdbcStoreProperties jdbcProperties) {
 		JdbcStoreDialect dialect = JdbcStoreDialect.of(dataSource);
 		logger.info("Idempotency store: JDBC (" + dialect + ", table " + jdbcProperties.getTableName()
 				+ ", statement timeout " + properties.getStore().getTimeout() + ")");
